@@ -1,0 +1,45 @@
+"""chunkwise: a Flask service that splits documents into chunks for RAG."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from app.config import load_config
+from app.errors import register_error_handlers
+from app.jsonio import StrictJSONProvider
+from app.limits import install_body_limit
+from app.observability import install_request_ids
+from app.openapi import build_document
+from app.routes import BLUEPRINTS, OPERATIONS
+from app.routes.meta import VERSION
+from app.warmup import warm_up
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application.
+
+    Args:
+        overrides: Settings that win over defaults and ``CHUNKWISE_*`` variables.
+
+    Returns:
+        The configured Flask app.
+
+    Raises:
+        app.config.ConfigError: When a setting is invalid.
+    """
+    app = Flask(__name__)
+    app.json = StrictJSONProvider(app)
+    load_config(app, overrides)
+    install_request_ids(app)
+    install_body_limit(app)
+    register_error_handlers(app)
+    for bp in BLUEPRINTS:
+        app.register_blueprint(bp, url_prefix="")
+    app.extensions["chunkwise_operations"] = OPERATIONS
+    app.extensions["chunkwise_openapi"] = build_document(OPERATIONS, VERSION)
+    if app.config["WARM_UP"]:
+        warm_up()
+    return app

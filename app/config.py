@@ -1,0 +1,84 @@
+"""Settings: every one with a default, overridable by ``CHUNKWISE_*`` environment variables.
+
+``load_config`` applies :data:`DEFAULTS`, then the environment (values are
+parsed as JSON where they can be, so ``CHUNKWISE_MAX_TEXT_CHARS=5000`` is a
+number), then explicit overrides, and refuses to start on a bad value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+DEFAULTS: dict[str, Any] = {
+    # Largest request body in bytes, chunked transfer encoding included (413 beyond).
+    "MAX_BODY_BYTES": 10 * 1024 * 1024,
+    # Longest text in code points that one request may submit (413 naming the field).
+    "MAX_TEXT_CHARS": 2_000_000,
+    # Most chunks one request may produce; checked before work from a lower bound.
+    "MAX_CHUNKS": 50_000,
+    # Most chunks one /answer request may submit.
+    "MAX_ANSWER_CHUNKS": 10_000,
+    # Largest top_k an /answer request may ask for.
+    "MAX_TOP_K": 100,
+    # Fitted /answer indexes kept per worker process (LRU).
+    "ANSWER_CACHE_SIZE": 32,
+    # Python logging level of the service's JSON logs.
+    "LOG_LEVEL": "INFO",
+    # Comma-separated origins allowed by CORS; empty sends no CORS headers.
+    "CORS_ORIGINS": "",
+    # Load the sentence model and vectorisers at start so /readyz is true at once.
+    "WARM_UP": True,
+}
+
+_POSITIVE_INTS = (
+    "MAX_BODY_BYTES",
+    "MAX_TEXT_CHARS",
+    "MAX_CHUNKS",
+    "MAX_ANSWER_CHUNKS",
+    "MAX_TOP_K",
+    "ANSWER_CACHE_SIZE",
+)
+_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class ConfigError(ValueError):
+    """A setting has a value the service cannot start with."""
+
+
+def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
+    """Fill ``app.config`` from defaults, the environment and overrides, then validate.
+
+    Args:
+        app: The application being created.
+        overrides: Settings that win over the environment (tests use this).
+
+    Raises:
+        ConfigError: When a setting is missing its type or range.
+    """
+    app.config.update(DEFAULTS)
+    app.config.from_prefixed_env("CHUNKWISE")
+    if overrides:
+        app.config.update(overrides)
+    _validate(app.config)
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
+    # Multipart text fields count against the same limit as the body.
+    app.config["MAX_FORM_MEMORY_SIZE"] = app.config["MAX_BODY_BYTES"]
+    # Debug mode must never be switched on from the environment in production.
+    app.config["DEBUG"] = False
+
+
+def _validate(config: Mapping[str, Any]) -> None:
+    for key in _POSITIVE_INTS:
+        value = config[key]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ConfigError(f"CHUNKWISE_{key} must be a positive integer, got {value!r}")
+    level = config["LOG_LEVEL"]
+    if not isinstance(level, str) or level.upper() not in _LEVELS:
+        raise ConfigError(f"CHUNKWISE_LOG_LEVEL must be one of {', '.join(_LEVELS)}")
+    if not isinstance(config["CORS_ORIGINS"], str):
+        raise ConfigError("CHUNKWISE_CORS_ORIGINS must be a comma-separated string")
+    if not isinstance(config["WARM_UP"], bool):
+        raise ConfigError("CHUNKWISE_WARM_UP must be true or false")

@@ -1,0 +1,26 @@
+"""Request ids: every response carries ``X-Request-ID``, echoed when the client sent a sane one."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from flask import Flask, Response, g, request
+
+# A client's id is echoed only if it is short and printable, so it can go into
+# logs and headers as it is.
+_CLIENT_ID = re.compile(r"[A-Za-z0-9._:/+=-]{1,128}")
+
+
+def install_request_ids(app: Flask) -> None:
+    """Assign each request an id and put it on the response."""
+
+    @app.before_request
+    def _assign_id() -> None:
+        sent = request.headers.get("X-Request-ID", "")
+        g.request_id = sent if _CLIENT_ID.fullmatch(sent) else uuid.uuid4().hex
+
+    @app.after_request
+    def _add_header(response: Response) -> Response:
+        response.headers["X-Request-ID"] = g.get("request_id") or uuid.uuid4().hex
+        return response

@@ -1,0 +1,99 @@
+"""Shared fixtures: the app and its test client (like flaskr's), and a live gunicorn."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+
+from app import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+settings.register_profile("ci", deadline=None, derandomize=True, max_examples=60)
+settings.register_profile("dev", deadline=None, max_examples=60)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+@pytest.fixture
+def app():
+    return create_app({"TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    url: str
+    port: int
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
+def start_gunicorn(tmp: Path, env: dict[str, str] | None = None, workers: int = 1) -> LiveServer:
+    """Start gunicorn with the project's config on a free loopback port and wait for /healthz."""
+    port = free_port()
+    log = tmp / f"gunicorn-{port}.log"
+    full_env = {
+        **os.environ,
+        "CHUNKWISE_BIND": f"127.0.0.1:{port}",
+        "CHUNKWISE_WORKERS": str(workers),
+        **(env or {}),
+    }
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(gunicorn), "-c", "gunicorn.conf.py", "wsgi:app"],
+            cwd=ROOT,
+            env=full_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return LiveServer(url, port, process, log)
+        except OSError:
+            if process.poll() is not None:
+                break
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"gunicorn did not start:\n{log.read_text()}")
+
+
+def stop(server: LiveServer) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[LiveServer]:
+    """One real gunicorn (the project's gunicorn.conf.py) for the whole session."""
+    server = start_gunicorn(tmp_path_factory.mktemp("live"), workers=2)
+    yield server
+    stop(server)
