@@ -24,3 +24,12 @@ def install_request_ids(app: Flask) -> None:
     def _add_header(response: Response) -> Response:
         response.headers["X-Request-ID"] = g.get("request_id") or uuid.uuid4().hex
         return response
+
+
+def note_work(**figures: str | int) -> None:
+    """Record what a request did (strategy, input characters, chunks out) for logs and metrics.
+
+    Views call this once with plain figures, never the submitted text; the
+    request's log line and metrics read them after the response is built.
+    """
+    g.work = {**g.get("work", {}), **figures}

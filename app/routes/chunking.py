@@ -14,6 +14,7 @@ from app.chunkers import CHUNKERS, Chunker
 from app.chunkers.base import Unit, measure
 from app.errors import PayloadTooLarge, TooManyChunks
 from app.inputs import JSON, MULTIPART, TEXT, read_fields
+from app.observability import note_work
 from app.openapi import Operation
 from app.schemas import DEFAULT_STRATEGY, STRATEGY_MODELS, ChunkRequest, ChunkResponse, validate
 from app.types import Chunk
@@ -74,6 +75,7 @@ def run_strategy(name: str, options: dict[str, Any], text: str, config: Mapping[
         )
     params = dataclasses.asdict(chunker)  # type: ignore[call-overload]
     body = chunk_payload(chunks, params.get("unit", "chars"))
+    note_work(strategy=name, input_chars=len(text), chunks=len(chunks))
     return {**body, "strategy": name, "params": params, "count": len(chunks)}
 
 
