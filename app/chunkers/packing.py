@@ -77,7 +77,7 @@ class _Joiner:
 
     __slots__ = ("units", "prefix", "chars")
 
-    def __init__(self, units: Sequence[Span], sizer: Sizer) -> None:
+    def __init__(self, units: Sequence[tuple[int, int]], sizer: Sizer) -> None:
         self.units = units
         self.chars = sizer.unit == "chars"
         self.prefix = [0]
@@ -88,7 +88,7 @@ class _Joiner:
     def size(self, first: int, last: int) -> int:
         """Size of the span from unit ``first`` to unit ``last`` inclusive."""
         if self.chars:
-            return self.units[last].end - self.units[first].start
+            return self.units[last][1] - self.units[first][0]
         return self.prefix[last + 1] - self.prefix[first]
 
 
@@ -105,7 +105,7 @@ def _overlap_start(join: _Joiner, first: int, last: int, overlap: int) -> int:
 
 
 def pack_spans(
-    units: Sequence[Span],
+    units: Sequence[tuple[int, int]],
     sizer: Sizer,
     overlap: int,
     split_oversize: SplitOversize,
@@ -131,7 +131,7 @@ def pack_spans(
         if first >= 0 and pack and join.size(first, i) <= limit:
             continue
         if first >= 0:
-            out.append(Packed(units[first].start, units[i - 1].end, first, i - 1))
+            out.append(Packed(units[first][0], units[i - 1][1], first, i - 1))
             first = _overlap_start(join, first, i - 1, overlap) if pack and overlap else i
             while first < i and join.size(first, i) > limit:
                 first += 1
@@ -141,5 +141,49 @@ def pack_spans(
         elif first < 0:
             first = i
     if first >= 0:
-        out.append(Packed(units[first].start, units[-1].end, first, len(units) - 1))
+        out.append(Packed(units[first][0], units[-1][1], first, len(units) - 1))
     return out
+
+
+def pack_chars(units: Sequence[tuple[int, int]], limit: int, overlap: int) -> list[tuple[int, int]]:
+    """:func:`pack_spans` in characters when every unit fits, without the bookkeeping.
+
+    The recursive splitter packs thousands of atoms per megabyte, so this is
+    its hot loop: in characters a run of units measures ``last end - first
+    start``, and no unit needs splitting. The chunks are exactly those of
+    ``pack_spans(units, Sizer(text, "chars", limit), overlap, ...)``.
+
+    Args:
+        units: Trimmed, ordered, non-overlapping spans, each at most ``limit`` long.
+        limit: Hard maximum length of a chunk.
+        overlap: Most characters of whole trailing units to repeat; smaller than ``limit``.
+
+    Returns:
+        The ``(start, end)`` of each chunk, in order.
+    """
+    if not units:
+        return []
+    out: list[tuple[int, int]] = []
+    first = 0
+    first_start = units[0][0]
+    prev_end = units[0][1]
+    for i in range(1, len(units)):
+        start, end = units[i]
+        if end - first_start > limit:
+            out.append((first_start, prev_end))
+            first = _overlap_start_chars(units, first, i, overlap) if overlap else i
+            while first < i and end - units[first][0] > limit:
+                first += 1
+            first_start = units[first][0]
+        prev_end = end
+    out.append((first_start, prev_end))
+    return out
+
+
+def _overlap_start_chars(units: Sequence[tuple[int, int]], first: int, i: int, overlap: int) -> int:
+    """:func:`_overlap_start` in characters, for the chunk of units ``first`` to ``i - 1``."""
+    last_end = units[i - 1][1]
+    k = i
+    while k - 1 > first and last_end - units[k - 1][0] <= overlap:
+        k -= 1
+    return k

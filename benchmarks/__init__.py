@@ -1,0 +1,1 @@
+"""Rerunnable speed and quality measurements of chunkwise; see README.md."""
