@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 APP = Path(__file__).resolve().parent.parent / "app"
-CORE_FILES = ("types.py", "retrieval.py", "lexicon.py", "warmup.py", "analysis.py")
+CORE_FILES = ("types.py", "retrieval.py", "lexicon.py", "warmup.py", "analysis.py", "serialize.py")
 CORE = sorted([*APP.glob("chunkers/*.py"), *[APP / n for n in CORE_FILES]])
 FORBIDDEN = {"flask", "werkzeug"}
 
@@ -42,7 +42,15 @@ def test_core_imports_no_flask(path):
 
 @pytest.mark.parametrize("path", [p for p in CORE if p.exists()], ids=lambda p: p.name)
 def test_core_imports_only_core(path):
-    allowed = ("app.chunkers", "app.types", "app.retrieval", "app.lexicon", "app.analysis", "app.data")
+    allowed = (
+        "app.chunkers",
+        "app.types",
+        "app.retrieval",
+        "app.lexicon",
+        "app.analysis",
+        "app.serialize",
+        "app.data",
+    )
     assert all(m.startswith(allowed) for m in _app_imports(path)), _app_imports(path)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -11,13 +10,16 @@ from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
 from app.chunkers import CHUNKERS, Chunker
-from app.chunkers.base import Unit, measure
+from app.chunkers.base import measure
 from app.errors import PayloadTooLarge, TooManyChunks
 from app.inputs import JSON, MULTIPART, TEXT, read_fields
 from app.observability import note_work
 from app.openapi import Operation
 from app.schemas import DEFAULT_STRATEGY, STRATEGY_MODELS, ChunkRequest, ChunkResponse, validate
-from app.types import Chunk
+from app.serialize import chunk_payload, chunking_result
+
+# chunk_payload is re-exported for the other views that serialise chunks.
+__all__ = ["OPERATIONS", "bp", "check_chunk_count", "check_text", "chunk_payload", "run_strategy"]
 
 bp = Blueprint("chunking", __name__)
 
@@ -54,16 +56,6 @@ def check_chunk_count(text: str, options: object, config: Mapping[str, Any]) -> 
         )
 
 
-def chunk_payload(chunks: list[Chunk], unit: Unit) -> dict[str, Any]:
-    """Serialise chunks: texts, and for each its offsets, size and metadata."""
-    return {
-        "chunks": [c.text for c in chunks],
-        "metadata": [
-            {"start": c.start, "end": c.end, "size": measure(c.text, unit), **c.meta} for c in chunks
-        ],
-    }
-
-
 def run_strategy(name: str, options: dict[str, Any], text: str, config: Mapping[str, Any]) -> dict[str, Any]:
     """Chunk ``text`` with strategy ``name`` within the configured limits."""
     chunker: Chunker = CHUNKERS[name](**options)
@@ -73,10 +65,8 @@ def run_strategy(name: str, options: dict[str, Any], text: str, config: Mapping[
         raise TooManyChunks(
             f"the text gives {len(chunks)} chunks; the limit is {config['MAX_CHUNKS']}", "chunk_size"
         )
-    params = dataclasses.asdict(chunker)  # type: ignore[call-overload]
-    body = chunk_payload(chunks, params.get("unit", "chars"))
     note_work(strategy=name, input_chars=len(text), chunks=len(chunks))
-    return {**body, "strategy": name, "params": params, "count": len(chunks)}
+    return chunking_result(name, chunker, chunks)
 
 
 @bp.post("/chunking")
