@@ -1,0 +1,158 @@
+"""POST /answer: the chunk that best answers a question, with its score, sentence and ranking."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify
+from flask.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
+
+from app import retrieval
+from app.chunkers import CHUNKERS, Chunker
+from app.errors import InvalidField, PayloadTooLarge, TooManyChunks
+from app.index_cache import IndexCache
+from app.inputs import JSON, read_fields
+from app.observability import note_work
+from app.openapi import Operation
+from app.routes.chunking import check_chunk_count, check_text
+from app.schemas import (
+    ANSWER_CHUNK_SIZE,
+    ANSWER_CHUNKING_FIELDS,
+    STRATEGY_MODELS,
+    AnswerRequest,
+    AnswerResponse,
+    ChunkRequest,
+    validate,
+)
+
+bp = Blueprint("answer", __name__)
+
+CACHE_KEY = "chunkwise_answer_cache"
+SCORE_DECIMALS = 4
+
+
+@bp.record
+def _install_cache(state: BlueprintSetupState) -> None:
+    # One cache per app (and so per gunicorn worker), sized by its own config.
+    state.app.extensions.setdefault(CACHE_KEY, IndexCache(state.app.config["ANSWER_CACHE_SIZE"]))
+
+
+def index_cache() -> IndexCache[retrieval.Index]:
+    """The current app's cache of fitted indexes."""
+    cache: IndexCache[retrieval.Index] = current_app.extensions[CACHE_KEY]
+    return cache
+
+
+def check_request(request: Any, config: Mapping[str, Any]) -> None:
+    """Refuse what validation alone cannot: both or neither of chunks/text, options without text, top_k.
+
+    Raises:
+        InvalidField: Naming the field at fault.
+    """
+    if request.chunks is not None and request.text is not None:
+        raise InvalidField("give either chunks or text, not both", "text")
+    if request.chunks is None and request.text is None:
+        raise InvalidField("chunks is required (or a text to chunk)", "chunks")
+    if request.chunks is not None:
+        given = sorted(ANSWER_CHUNKING_FIELDS & request.model_fields_set)
+        if given:
+            raise InvalidField(f"{given[0]} is a chunking option; it applies only with text", given[0])
+    if request.top_k > config["MAX_TOP_K"]:
+        raise InvalidField(f"top_k: must be at most {config['MAX_TOP_K']}", "top_k")
+
+
+def check_chunks(chunks: list[str], config: Mapping[str, Any]) -> None:
+    """Refuse more chunks, or more characters in all, than the configured limits.
+
+    Raises:
+        PayloadTooLarge: Naming ``chunks``.
+    """
+    count_limit, chars_limit = config["MAX_ANSWER_CHUNKS"], config["MAX_TEXT_CHARS"]
+    if len(chunks) > count_limit:
+        raise PayloadTooLarge(f"{len(chunks)} chunks; the limit is {count_limit}", "chunks")
+    chars = sum(map(len, chunks))
+    if chars > chars_limit:
+        raise PayloadTooLarge(f"the chunks hold {chars} characters; the limit is {chars_limit}", "chunks")
+
+
+def chunk_text(request: Any, config: Mapping[str, Any]) -> list[str]:
+    """Chunk the request's ``text`` as POST /chunking would, with /answer's defaults.
+
+    Raises:
+        PayloadTooLarge: When the text is over ``MAX_TEXT_CHARS``.
+        InvalidField: When an option is wrong for the strategy.
+        TooManyChunks: When the text gives more than ``MAX_ANSWER_CHUNKS`` chunks.
+    """
+    check_text(request.text, config)
+    fields = {k: getattr(request, k) for k in ANSWER_CHUNKING_FIELDS & request.model_fields_set}
+    fields.update(text=request.text, strategy=request.strategy)
+    if "chunk_size" in STRATEGY_MODELS[request.strategy].model_fields:
+        fields.setdefault("chunk_size", ANSWER_CHUNK_SIZE)
+    options = validate(ChunkRequest, fields, strict=True, tagged=True).model_dump(
+        exclude={"text", "strategy"}
+    )
+    chunker: Chunker = CHUNKERS[request.strategy](**options)
+    limit = config["MAX_ANSWER_CHUNKS"]
+    check_chunk_count(request.text, chunker, {"MAX_CHUNKS": limit})
+    chunks = [c.text for c in chunker.chunk(request.text)]
+    if len(chunks) > limit:
+        raise TooManyChunks(f"the text gives {len(chunks)} chunks; the limit is {limit}", "chunk_size")
+    return chunks
+
+
+def answer_payload(result: retrieval.Answer, chunks: list[str], method: str) -> dict[str, Any]:
+    """Serialise an answer in SPEC's shape, scores rounded to 4 decimals."""
+    sentence = result.sentence
+    return {
+        "answer": chunks[result.chunk_index] if result.chunk_index is not None else "",
+        "found": result.found,
+        "score": round(result.score, SCORE_DECIMALS) if result.score is not None else None,
+        "chunk_index": result.chunk_index,
+        "sentence": sentence.text if sentence else "",
+        "sentence_start": sentence.start if sentence else None,
+        "sentence_end": sentence.end if sentence else None,
+        "method": method,
+        "ranking": [{"index": r.index, "score": round(r.score, SCORE_DECIMALS)} for r in result.ranking],
+    }
+
+
+def candidate_chunks(request: Any, config: Mapping[str, Any]) -> tuple[list[str], dict[str, str | int]]:
+    """The chunks to rank, checked against the limits, and figures for :func:`note_work`."""
+    check_request(request, config)
+    if request.chunks is not None:
+        check_chunks(request.chunks, config)
+        return request.chunks, {"input_chars": sum(map(len, request.chunks)), "chunks": len(request.chunks)}
+    chunks = chunk_text(request, config)
+    return chunks, {"strategy": request.strategy, "input_chars": len(request.text), "chunks": len(chunks)}
+
+
+@bp.post("/answer")
+def answer() -> ResponseReturnValue:
+    """Rank the chunks (or the chunks of ``text``) for the question; answer with the best and its evidence."""
+    fields, _ = read_fields((JSON,))
+    request = validate(AnswerRequest, fields, strict=True)
+    chunks, figures = candidate_chunks(request, current_app.config)
+    method = request.method
+    index, hit = index_cache().get_or_fit(
+        retrieval.fingerprint(chunks, method), lambda: retrieval.fit(chunks, method)
+    )
+    result = retrieval.answer(
+        index, request.question, chunks, top_k=request.top_k, min_score=request.min_score
+    )
+    note_work(answer_method=method, cache="hit" if hit else "miss", **figures)
+    return jsonify(answer_payload(result, chunks, method))
+
+
+OPERATIONS = [
+    Operation(
+        "/answer",
+        "post",
+        "Pick the chunk that best answers a question (BM25 or TF-IDF), with its best sentence.",
+        response=AnswerResponse,
+        request=AnswerRequest,
+        request_name="AnswerRequest",
+        errors=(400, 413, 415, 422),
+    ),
+]
