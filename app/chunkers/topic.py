@@ -15,8 +15,8 @@ how the chunk's segment was found: ``"texttiling"``, or ``"recursive"`` when
 TextTiling could not run on that part of the text (fewer than two
 paragraphs, too little text for its windows, or no English words) and the
 part was split by the recursive rules alone, as ``recursive`` would. The
-fallback is reported on every chunk, not in ``params``, because it is a
-property of the text, not of the options.
+fallback is reported on every chunk, and the API's ``params`` lists the
+methods the chunks used (``REPORTED_IN_PARAMS``).
 
 Cost: NLTK's block comparison is quadratic in the length of what it is given
 (and refuses texts over a million characters), so the text is handed to it
@@ -32,7 +32,7 @@ import math
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from nltk.tokenize.texttiling import TextTilingTokenizer
 
@@ -156,6 +156,8 @@ def segment_topics(text: str) -> list[tuple[Span, str]]:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TopicChunker(SizeOptions):
     """Topic segments found by TextTiling, split by the recursive rules when larger than ``chunk_size``."""
+
+    REPORTED_IN_PARAMS: ClassVar[tuple[str, ...]] = ("segmentation",)
 
     def chunk(self, text: str) -> list[Chunk]:
         """Split ``text`` at topic shifts; see the module docstring for the fallback."""

@@ -55,6 +55,7 @@ def test_params_echo_the_new_options_with_defaults(client):
         "chunk_size": 1000,
         "chunk_overlap": 0,
         "unit": "chars",
+        "segmentation": ["recursive"],
     }
 
 
@@ -142,3 +143,9 @@ def test_bad_query_value_names_the_field(client):
 @pytest.mark.parametrize("strategy", ["page", "topic", "markdown", "html", "chat"])
 def test_blank_text_gives_no_chunks(client, strategy):
     assert post(client, text=" \n\f ", strategy=strategy)["chunks"] == []
+
+
+def test_topic_fallback_is_stated_in_params(client):
+    flat = client.post("/chunking", json={"text": "One line and no paragraphs at all.", "strategy": "topic"})
+    assert flat.get_json()["params"]["segmentation"] == ["recursive"]
+    assert flat.get_json()["metadata"][0]["segmentation"] == "recursive"
