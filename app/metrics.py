@@ -1,0 +1,128 @@
+"""Prometheus metrics, with the official client, correct under several gunicorn workers.
+
+Under gunicorn, ``gunicorn.conf.py`` sets ``PROMETHEUS_MULTIPROC_DIR`` before
+any worker starts, so every worker writes its samples to files there and
+``GET /metrics`` merges the files of all workers, living and dead (the
+master cleans the directory at start and marks exited workers dead). Without
+that variable (the Flask test client, a single process) the samples live in
+memory.
+
+The metric objects are created once per process, whatever the number of apps
+built in it, because the multiprocess files are keyed by metric name.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from prometheus_client import (
+    CONTENT_TYPE_PLAIN_0_0_4,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+)
+from prometheus_client.metrics import MetricWrapperBase
+from prometheus_client.multiprocess import MultiProcessCollector
+
+# The text format every Prometheus server reads.
+CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
+# Requests that matched no route share one label value, so probing clients
+# cannot create a time series per path.
+UNMATCHED = "unmatched"
+# Any other method a client invents is counted as "other", so it cannot add series.
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+# The *_created series double the output and mean nothing once summed over
+# workers (multiprocess mode never has them), so a single process omits them too.
+disable_created_metrics()  # type: ignore[no-untyped-call]
+_REGISTRY = CollectorRegistry()
+_LABELS = ("endpoint", "method", "status")
+
+REQUESTS = Counter(
+    "chunkwise_requests", "HTTP requests answered, by route, method and status.", _LABELS, registry=_REGISTRY
+)
+LATENCY = Histogram(
+    "chunkwise_request_duration_seconds",
+    "Time from the start of the request to the response being built, by route, method and status.",
+    _LABELS,
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
+    registry=_REGISTRY,
+)
+INPUT_CHARS = Histogram(
+    "chunkwise_input_characters",
+    "Characters (code points) of text submitted per request, by strategy.",
+    ("strategy",),
+    buckets=(100, 1_000, 10_000, 100_000, 1_000_000, 2_000_000, 10_000_000),
+    registry=_REGISTRY,
+)
+CHUNKS = Histogram(
+    "chunkwise_chunks",
+    "Chunks produced per request, by strategy.",
+    ("strategy",),
+    buckets=(0, 1, 5, 10, 50, 100, 500, 1_000, 10_000, 50_000),
+    registry=_REGISTRY,
+)
+ANSWER_CACHE = Counter(
+    "chunkwise_answer_cache",
+    "Fitted /answer indexes reused from the per-worker cache (hit) or fitted anew (miss).",
+    ("result",),
+    registry=_REGISTRY,
+)
+
+
+@dataclass(frozen=True)
+class RequestFigures:
+    """What one request was and did; the input of both the log line and the metrics.
+
+    Attributes:
+        endpoint: The matched route (``/chunking``), or ``unmatched``.
+        method: HTTP method.
+        status: Response status code.
+        seconds: Duration from the first ``before_request`` to the response.
+        work: What the view noted with ``note_work`` (strategy, input_chars,
+            chunks, cache); plain figures, never the text.
+    """
+
+    endpoint: str
+    method: str
+    status: int
+    seconds: float
+    work: dict[str, str | int] = field(default_factory=dict)
+
+
+@functools.lru_cache(maxsize=4096)
+def _child(metric: MetricWrapperBase, *values: str) -> Any:
+    # labels() validates and locks on every call; the children are kept instead.
+    return metric.labels(*values)
+
+
+def observe(figures: RequestFigures) -> None:
+    """Count one answered request."""
+    method = figures.method if figures.method in _METHODS else "other"
+    labels = (figures.endpoint, method, str(figures.status))
+    _child(REQUESTS, *labels).inc()
+    _child(LATENCY, *labels).observe(figures.seconds)
+    work = figures.work
+    strategy = work.get("strategy")
+    if isinstance(strategy, str):
+        if isinstance(chars := work.get("input_chars"), int):
+            _child(INPUT_CHARS, strategy).observe(chars)
+        if isinstance(chunks := work.get("chunks"), int):
+            _child(CHUNKS, strategy).observe(chunks)
+    cache = work.get("cache")
+    if cache == "hit" or cache == "miss":
+        _child(ANSWER_CACHE, cache).inc()
+
+
+def exposition() -> bytes:
+    """Every metric in the Prometheus text format, summed over all worker processes."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return generate_latest(registry)
+    return generate_latest(_REGISTRY)
