@@ -1,0 +1,106 @@
+"""``python -m app.batch``: chunk a folder or a JSONL file of documents on a Dask cluster.
+
+Exit status: 0 when every document was chunked, 1 when the job finished but
+skipped documents it could not read (each is named on stderr), 2 when it
+could not start or stopped (bad arguments, an output folder of another job,
+a partition that failed as a whole). Rerun the same command to resume.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from app.batch.job import BatchError, Job, Summary, local_cluster, run
+from app.batch.options import UsageError, build_chunker, parse_options
+from app.batch.output import OutputError
+from app.batch.sources import DocumentError, Problem
+
+_DEFAULT_STRATEGY = "recursive"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m app.batch",
+        description="Chunk every document of a folder (one per file) or a JSONL file "
+        '({"id": ..., "text": ...} per line) into JSONL parts in an output folder, '
+        "exactly as POST /chunking would chunk each one. Rerun to resume.",
+    )
+    parser.add_argument("source", type=Path, help="a folder, or a JSONL file")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="output folder (created if missing)")
+    parser.add_argument(
+        "-s", "--strategy", default=_DEFAULT_STRATEGY, help="strategy name (default: recursive)"
+    )
+    parser.add_argument(
+        "--option", action="append", default=[], metavar="KEY=VALUE", help="a strategy option; repeatable"
+    )
+    parser.add_argument(
+        "--options", metavar="JSON", help="strategy options as a JSON object, e.g. '{\"pack\": false}'"
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. tcp://10.0.0.5:8786"
+    )
+    where.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="local worker processes (default: CPU count)"
+    )
+    parser.add_argument("--part-mb", type=float, default=16.0, help="largest partition, in MB of input")
+    parser.add_argument(
+        "--progress", action=argparse.BooleanOptionalAction, default=None, help="progress bar on stderr"
+    )
+    return parser
+
+
+def _report(problem: Problem) -> None:
+    print(f"skipped {problem.where}: {problem.reason}", file=sys.stderr)
+
+
+def _run(job: Job, scheduler: str | None, workers: int, progress: bool | None) -> Summary:
+    from distributed import Client
+
+    if scheduler:
+        with Client(scheduler) as client:
+            client.wait_for_workers(1, timeout=120)
+            return run(job, client, progress, _report)
+    with local_cluster(workers) as cluster, Client(cluster) as client:
+        return run(job, client, progress, _report)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command.
+
+    Args:
+        argv: The arguments (default: ``sys.argv[1:]``).
+
+    Returns:
+        The exit status.
+    """
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        options = parse_options(args.strategy, args.option, args.options)
+        build_chunker(args.strategy, options)
+    except UsageError as exc:
+        parser.error(str(exc))
+    if args.workers < 1 or args.part_mb <= 0:
+        parser.error("--workers and --part-mb must be positive")
+    source, output = args.source.resolve(), args.output.resolve()
+    if not source.exists():
+        parser.error(f"{args.source} does not exist")
+    if source.is_dir() and output.is_relative_to(source):
+        parser.error("the output folder must not be inside the source folder")
+    job = Job(source, output, args.strategy, options, part_bytes=int(args.part_mb * 1_000_000))
+    try:
+        summary = _run(job, args.scheduler, args.workers, args.progress)
+    except (BatchError, OutputError, DocumentError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(summary.line())
+    return 1 if summary.problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
