@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,13 +27,29 @@ $(VENV)/.bench: requirements.txt requirements-bench.txt | $(BIN)/python
 run: $(VENV)/.runtime
 	CHUNKWISE_BIND=$${CHUNKWISE_BIND:-$(HOST):$(PORT)} $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-test: $(VENV)/.dev
+# The browser tests drive Debian's Chromium and its driver; installed only when missing (CI runs as root).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		$(SUDO) apt-get update && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; \
+	fi
+
+# newman (npm) runs the Postman collection in the tests; pinned by .tools/package-lock.json.
+NEWMAN_STAMP := .tools/node_modules/.installed
+$(NEWMAN_STAMP): .tools/package.json .tools/package-lock.json
+	npm ci --prefix .tools --no-audit --no-fund
+	touch $@
+
+test: $(VENV)/.dev browser $(NEWMAN_STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy app
+	$(BIN)/hadolint Dockerfile
+	$(BIN)/bandit -q -r app wsgi.py gunicorn.conf.py
 
 format: $(VENV)/.dev
 	$(BIN)/ruff format .
@@ -41,6 +57,9 @@ format: $(VENV)/.dev
 
 bench: $(VENV)/.bench
 	$(BIN)/python -m benchmarks.bench_chunking
+	$(BIN)/python -m benchmarks.bench_semantic
+	$(BIN)/python -m benchmarks.bench_segmentation
+	$(BIN)/python -m benchmarks.bench_answer
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

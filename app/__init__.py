@@ -8,10 +8,11 @@ from typing import Any
 from flask import Flask
 
 from app.config import load_config
+from app.cors import install_cors
 from app.errors import register_error_handlers
 from app.jsonio import StrictJSONProvider
 from app.limits import install_body_limit
-from app.observability import install_request_ids
+from app.observability import install_observability
 from app.openapi import build_document
 from app.routes import BLUEPRINTS, OPERATIONS
 from app.routes.meta import VERSION
@@ -33,7 +34,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.json = StrictJSONProvider(app)
     load_config(app, overrides)
-    install_request_ids(app)
+    install_cors(app)
+    install_observability(app)
     install_body_limit(app)
     register_error_handlers(app)
     for bp in BLUEPRINTS:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Config, Flask
 
 DEFAULTS: dict[str, Any] = {
     # Largest request body in bytes, chunked transfer encoding included (413 beyond).
@@ -19,6 +19,9 @@ DEFAULTS: dict[str, Any] = {
     "MAX_TEXT_CHARS": 2_000_000,
     # Most chunks one request may produce; checked before work from a lower bound.
     "MAX_CHUNKS": 50_000,
+    # Most texts one batch request ("texts": [...]) may submit; MAX_TEXT_CHARS and
+    # MAX_CHUNKS bound the batch's total, so a batch costs no more than one big text.
+    "MAX_BATCH_TEXTS": 1000,
     # Most chunks one /answer request may submit.
     "MAX_ANSWER_CHUNKS": 10_000,
     # Largest top_k an /answer request may ask for.
@@ -37,6 +40,7 @@ _POSITIVE_INTS = (
     "MAX_BODY_BYTES",
     "MAX_TEXT_CHARS",
     "MAX_CHUNKS",
+    "MAX_BATCH_TEXTS",
     "MAX_ANSWER_CHUNKS",
     "MAX_TOP_K",
     "ANSWER_CACHE_SIZE",
@@ -59,7 +63,14 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
         ConfigError: When a setting is missing its type or range.
     """
     app.config.update(DEFAULTS)
-    app.config.from_prefixed_env("CHUNKWISE")
+    env = Config(app.root_path)
+    env.from_prefixed_env("CHUNKWISE")
+    # Only the service's own settings come from the environment. Flask's
+    # (TESTING and PROPAGATE_EXCEPTIONS would hand errors to the server, which
+    # answers with its own page; SERVER_NAME would refuse every request) and
+    # extensions' (flask-cors reads CORS_SUPPORTS_CREDENTIALS) stay as the code
+    # sets them; gunicorn reads its own CHUNKWISE_* variables.
+    app.config.update({key: value for key, value in env.items() if key in DEFAULTS})
     if overrides:
         app.config.update(overrides)
     _validate(app.config)

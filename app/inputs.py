@@ -34,9 +34,11 @@ def read_fields(accepted: tuple[str, ...] = (JSON,)) -> tuple[dict[str, Any], bo
     Raises:
         UnsupportedMediaType: For any other content type.
         InvalidBody: For malformed JSON, a non-object, or invalid UTF-8.
+        InvalidField: For a query string beside a JSON body, naming its first key.
     """
     mimetype = request.mimetype
     if mimetype == JSON and JSON in accepted:
+        _no_query()
         return _json_object(), True
     if mimetype == TEXT and TEXT in accepted:
         return {**_query(), "text": _utf8(request.get_data(cache=False), "text")}, False
@@ -58,6 +60,15 @@ def _json_object() -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InvalidBody("the body must be a JSON object", "body")
     return data
+
+
+def _no_query() -> None:
+    # With a JSON body the options are in the body; a query string beside it
+    # would otherwise be ignored without a word, and the client would get the
+    # default it did not ask for.
+    key = next(iter(request.args), None)
+    if key is not None:
+        raise InvalidField(f"{key}: with a JSON body, options go in the body, not in the query string", key)
 
 
 def _utf8(raw: bytes, field: str) -> str:

@@ -35,6 +35,8 @@ class Operation:
         option_schemas: Query/form option schemas for text/plain and multipart.
         errors: Error statuses the operation can answer.
         response_type: Media type of a non-JSON 200.
+        alternatives: Other media types the 200 may have, chosen by the
+            request's ``Accept`` header (documented as strings).
     """
 
     path: str
@@ -48,6 +50,7 @@ class Operation:
     option_schemas: dict[str, Any] = field(default_factory=dict)
     errors: tuple[int, ...] = ()
     response_type: str = "application/json"
+    alternatives: tuple[str, ...] = ()
 
 
 def _schema(model: Model, name: str, components: dict[str, Any], mode: str) -> dict[str, Any]:
@@ -61,18 +64,32 @@ def _schema(model: Model, name: str, components: dict[str, Any], mode: str) -> d
     return {"$ref": REF.format(model=name)}
 
 
-def _request_body(op: Operation, components: dict[str, Any]) -> dict[str, Any]:
-    assert op.request is not None
+def _string_value(schema: dict[str, Any]) -> dict[str, Any]:
+    """An option's schema as a query or form value, which is a string: it cannot be null.
+
+    Leaving the option out gives its default (null included), so the null
+    alternative of a JSON option is dropped rather than documented as "null".
+    """
+    alternatives = schema.get("anyOf")
+    if alternatives is None:
+        return schema
+    kept = [a for a in alternatives if a.get("type") != "null"]
+    rest = {k: v for k, v in schema.items() if k != "anyOf" and not (k == "default" and v is None)}
+    return {**rest, **kept[0]} if len(kept) == 1 else {**rest, "anyOf": kept}
+
+
+def _request_body(op: Operation, request: Model, components: dict[str, Any]) -> dict[str, Any]:
     content: dict[str, Any] = {
-        "application/json": {"schema": _schema(op.request, op.request_name, components, "validation")}
+        "application/json": {"schema": _schema(request, op.request_name, components, "validation")}
     }
     if op.plain_text:
         content["text/plain"] = {"schema": {"type": "string"}}
     if op.multipart:
-        props = {"file": {"type": "string", "format": "binary"}, **op.option_schemas}
-        content["multipart/form-data"] = {
-            "schema": {"type": "object", "properties": props, "required": ["file"]}
-        }
+        options = {k: _string_value(v) for k, v in op.option_schemas.items()}
+        props = {"file": {"type": "string", "format": "binary"}, **options}
+        # Unknown form fields are refused, so the schema says none may be added.
+        form = {"type": "object", "properties": props, "required": ["file"], "additionalProperties": False}
+        content["multipart/form-data"] = {"schema": form}
     return {"required": True, "content": content}
 
 
@@ -82,16 +99,19 @@ def _operation(op: Operation, components: dict[str, Any]) -> dict[str, Any]:
         "operationId": op.path.strip("/").replace("-", "_") or "index",
     }
     if op.request is not None:
-        doc["requestBody"] = _request_body(op, components)
+        doc["requestBody"] = _request_body(op, op.request, components)
     if op.plain_text:
         doc["parameters"] = [
-            {"name": k, "in": "query", "required": False, "schema": v} for k, v in op.option_schemas.items()
+            {"name": k, "in": "query", "required": False, "schema": _string_value(v)}
+            for k, v in op.option_schemas.items()
         ]
     ok: dict[str, Any] = {"description": "Success"}
     if op.response is not None:
         ok["content"] = {op.response_type: {"schema": _schema(op.response, "", components, "serialization")}}
     elif op.response_type != "application/json":
         ok["content"] = {op.response_type: {"schema": {"type": "string"}}}
+    for media_type in op.alternatives:
+        ok.setdefault("content", {})[media_type] = {"schema": {"type": "string"}}
     error = {
         "content": {"application/json": {"schema": _schema(ErrorResponse, "", components, "serialization")}}
     }

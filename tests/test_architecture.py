@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 APP = Path(__file__).resolve().parent.parent / "app"
-CORE_FILES = ("types.py", "retrieval.py", "lexicon.py", "warmup.py", "analysis.py", "serialize.py")
+CORE_FILES = (
+    "types.py",
+    "retrieval.py",
+    "lexicon.py",
+    "warmup.py",
+    "analysis.py",
+    "serialize.py",
+    "index_cache.py",
+)
 CORE = sorted([*APP.glob("chunkers/*.py"), *[APP / n for n in CORE_FILES]])
 FORBIDDEN = {"flask", "werkzeug"}
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Literal, Protocol, TypeVar
 
@@ -104,6 +106,18 @@ def _check_bounds(name: str, value: object, meta: typing.Mapping[str, object]) -
         raise InvalidOptions(name, f"{name} must be at most {le}")
 
 
+_HINTS: dict[type, dict[str, object]] = {}
+
+
+def _type_hints(cls: type) -> dict[str, object]:
+    # Resolving string annotations costs tens of microseconds; strategies are
+    # built on every request, their classes never change.
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = typing.get_type_hints(cls)
+    return hints
+
+
 def check_options(options: object) -> None:
     """Validate every declared option of a strategy against its type and bounds.
 
@@ -113,7 +127,7 @@ def check_options(options: object) -> None:
     Raises:
         InvalidOptions: Naming the first option that is wrong.
     """
-    hints = typing.get_type_hints(type(options))
+    hints = _type_hints(type(options))
     for f in dataclasses.fields(options):  # type: ignore[arg-type]
         value = getattr(options, f.name)
         _check_type(f.name, value, hints[f.name])
@@ -141,14 +155,24 @@ class SizeOptions:
             raise InvalidOptions("chunk_overlap", "chunk_overlap must be smaller than chunk_size")
 
 
+Stage = Callable[[str], AbstractContextManager[object]]
+
+
+def no_stage(name: str) -> AbstractContextManager[object]:
+    """A :data:`Stage` that records nothing; the HTTP layer passes a tracing one instead."""
+    return nullcontext()
+
+
 def measure(text: str, unit: Unit) -> int:
     """Size of ``text`` in ``unit``.
 
     Args:
         text: Any text.
-        unit: ``chars`` counts code points; ``words`` counts whitespace-separated words.
+        unit: ``words`` counts whitespace-separated words; ``chars``, and any
+            other unit (the semantic strategy's ``sentence`` or ``paragraph``,
+            whose sizes are characters), counts code points.
 
     Returns:
         The size.
     """
-    return len(text) if unit == "chars" else len(text.split())
+    return len(text.split()) if unit == "words" else len(text)

@@ -108,6 +108,25 @@ class _Segment:
         self.last = 0  # source offset past the last visible character
 
 
+class _Pending:
+    """Text reported by the parser whose end is not known yet.
+
+    Attributes:
+        parts: The runs, in order; joined when the text is placed.
+        start: Source offset of the first run.
+        literal_end: Source offset past the last run while every run is the
+            source itself character for character (no decoded reference);
+            None otherwise, and then no further run is joined.
+    """
+
+    __slots__ = ("parts", "start", "literal_end")
+
+    def __init__(self, data: str, start: int, literal: bool) -> None:
+        self.parts = [data]
+        self.start = start
+        self.literal_end: int | None = start + len(data) if literal else None
+
+
 class _BlockReader(SourceParser):
     """Turns parser events into blocks."""
 
@@ -119,15 +138,14 @@ class _BlockReader(SourceParser):
         self._dropped: list[str] = []
         self._trail = HeadingTrail()
         self._segment = _Segment(_OUTSIDE, None)
-        self._pending: tuple[str, int] | None = None
+        self._pending: _Pending | None = None
 
     def _flush(self) -> int:
         """Place the pending text now that the next token says where it ends; return that offset."""
         here = self.position()
         if self._pending is not None:
-            data, start = self._pending
-            self._pending = None
-            self._add_text(data, start, here)
+            pending, self._pending = self._pending, None
+            self._add_text("".join(pending.parts), pending.start, here)
         return here
 
     def _add_text(self, data: str, start: int, end: int) -> None:
@@ -161,9 +179,19 @@ class _BlockReader(SourceParser):
 
     def handle_data(self, data: str) -> None:
         """Keep text until the next token tells where it ends."""
+        pending = self._pending
+        if pending is not None and pending.literal_end is not None:
+            # The parser reports each stray "<" as a run of its own, so a
+            # megabyte of them would be a million pieces; a literal run that
+            # follows a literal run directly is kept as one.
+            here = self.position()
+            if here == pending.literal_end and self.text.startswith(data, here):
+                pending.parts.append(data)
+                pending.literal_end = here + len(data)
+                return
         here = self._flush()
         if not self._dropped:
-            self._pending = (data, here)
+            self._pending = _Pending(data, here, self.text.startswith(data, here))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         """Open a block, break a line, separate a cell, or start dropping content."""
@@ -233,9 +261,8 @@ class _BlockReader(SourceParser):
         """Parse the document and return its blocks."""
         self.run()
         if self._pending is not None:
-            data, start = self._pending
-            self._pending = None
-            self._add_text(data, start, len(self.text))
+            pending, self._pending = self._pending, None
+            self._add_text("".join(pending.parts), pending.start, len(self.text))
         self._boundary(None, _OUTSIDE, None)
         return self.blocks
 

@@ -22,7 +22,7 @@ from typing import Literal
 
 import numpy as np
 
-from app.chunkers.base import MAX_CHUNK_SIZE, InvalidOptions, check_options, option
+from app.chunkers.base import MAX_CHUNK_SIZE, InvalidOptions, Stage, check_options, no_stage, option
 from app.chunkers.grouping import Group, GroupStats, describe, merge_small, split_below, split_oversize
 from app.chunkers.packing import Sizer
 from app.chunkers.punkt import split_sentences
@@ -123,7 +123,9 @@ def split_units(text: str, unit: SemanticUnit, limit: int | None = None) -> list
     return out
 
 
-def analyze(text: str, options: SemanticOptions, limit: int | None = None) -> SemanticAnalysis:
+def analyze(
+    text: str, options: SemanticOptions, limit: int | None = None, stage: Stage = no_stage
+) -> SemanticAnalysis:
     """Split ``text`` into units, measure, group and describe.
 
     Args:
@@ -131,14 +133,24 @@ def analyze(text: str, options: SemanticOptions, limit: int | None = None) -> Se
         options: The semantic options.
         limit: A further bound on group size in characters (``chunk_size``
             of /chunking); the smaller of it and ``max_chunk_size`` applies.
+        stage: Wraps each stage (``split``, ``vectorise``, ``group``), for tracing.
 
     Returns:
         The analysis; offsets are code points into ``text``.
     """
     bounds = [b for b in (options.max_chunk_size, limit) if b is not None]
     limit = min(bounds) if bounds else None
-    units = split_units(text, options.unit, limit)
-    sims = adjacent_similarities([text[s:e] for s, e in units], options.window)
+    with stage("split"):
+        units = split_units(text, options.unit, limit)
+    with stage("vectorise"):
+        sims = adjacent_similarities([text[s:e] for s, e in units], options.window)
+    with stage("group"):
+        return _group(units, sims, options, limit)
+
+
+def _group(
+    units: list[tuple[int, int]], sims: Floats, options: SemanticOptions, limit: int | None
+) -> SemanticAnalysis:
     method = options.threshold_method if options.threshold is None else None
     threshold = options.threshold
     if threshold is None:

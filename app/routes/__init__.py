@@ -5,7 +5,13 @@ from __future__ import annotations
 from flask import Blueprint
 
 from app.openapi import Operation
-from app.routes import chunking, meta
+from app.routes import answer, chunking, meta, metrics, semantic
 
-BLUEPRINTS: tuple[Blueprint, ...] = (chunking.bp, meta.bp)
-OPERATIONS: list[Operation] = [*chunking.OPERATIONS, *meta.OPERATIONS]
+BLUEPRINTS: tuple[Blueprint, ...] = (chunking.bp, semantic.bp, answer.bp, meta.bp, metrics.bp)
+OPERATIONS: list[Operation] = [
+    *chunking.OPERATIONS,
+    *semantic.OPERATIONS,
+    *answer.OPERATIONS,
+    *meta.OPERATIONS,
+    *metrics.OPERATIONS,
+]

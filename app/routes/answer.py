@@ -26,6 +26,7 @@ from app.schemas import (
     ChunkRequest,
     validate,
 )
+from app.tracing import stage
 
 bp = Blueprint("answer", __name__)
 
@@ -128,6 +129,12 @@ def candidate_chunks(request: Any, config: Mapping[str, Any]) -> tuple[list[str]
     return chunks, {"strategy": request.strategy, "input_chars": len(request.text), "chunks": len(chunks)}
 
 
+def fit(chunks: list[str], method: retrieval.Method) -> retrieval.Index:
+    """Fit an index, as a traced ``vectorise`` stage (only on a cache miss)."""
+    with stage("vectorise", method=method):
+        return retrieval.fit(chunks, method)
+
+
 @bp.post("/answer")
 def answer() -> ResponseReturnValue:
     """Rank the chunks (or the chunks of ``text``) for the question; answer with the best and its evidence."""
@@ -135,12 +142,11 @@ def answer() -> ResponseReturnValue:
     request = validate(AnswerRequest, fields, strict=True)
     chunks, figures = candidate_chunks(request, current_app.config)
     method = request.method
-    index, hit = index_cache().get_or_fit(
-        retrieval.fingerprint(chunks, method), lambda: retrieval.fit(chunks, method)
-    )
-    result = retrieval.answer(
-        index, request.question, chunks, top_k=request.top_k, min_score=request.min_score
-    )
+    index, hit = index_cache().get_or_fit(retrieval.fingerprint(chunks, method), lambda: fit(chunks, method))
+    with stage("rank", method=method):
+        result = retrieval.answer(
+            index, request.question, chunks, top_k=request.top_k, min_score=request.min_score
+        )
     note_work(answer_method=method, cache="hit" if hit else "miss", **figures)
     return jsonify(answer_payload(result, chunks, method))
 

@@ -1,25 +1,45 @@
-"""POST /chunking: split one text with a named strategy."""
+"""POST /chunking: split one text, or each text of a batch, with a named strategy."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
+from app.batching import check_texts, is_batch, naming_text
 from app.chunkers import CHUNKERS, Chunker
 from app.chunkers.base import measure
 from app.errors import PayloadTooLarge, TooManyChunks
 from app.inputs import JSON, MULTIPART, TEXT, read_fields
 from app.observability import note_work
 from app.openapi import Operation
-from app.schemas import DEFAULT_STRATEGY, STRATEGY_MODELS, ChunkRequest, ChunkResponse, validate
+from app.schemas import (
+    DEFAULT_STRATEGY,
+    STRATEGY_MODELS,
+    BatchChunkRequest,
+    ChunkingRequest,
+    ChunkingResponse,
+    ChunkRequest,
+    validate,
+)
 from app.serialize import chunk_payload, chunking_result
+from app.tracing import stage
 
 # chunk_payload is re-exported for the other views that serialise chunks.
-__all__ = ["OPERATIONS", "bp", "check_chunk_count", "check_text", "chunk_payload", "run_strategy"]
+__all__ = [
+    "OPERATIONS",
+    "bp",
+    "check_chunk_count",
+    "check_text",
+    "chunk_payload",
+    "least_chunks",
+    "run_batch",
+    "run_strategy",
+    "size_bound",
+]
 
 bp = Blueprint("chunking", __name__)
 
@@ -35,32 +55,66 @@ def check_text(text: str, config: Mapping[str, Any]) -> None:
         raise PayloadTooLarge(f"text has {len(text)} characters; the limit is {limit}", "text")
 
 
-def check_chunk_count(text: str, options: object, config: Mapping[str, Any]) -> None:
-    """Refuse a request whose smallest possible chunk count is over the limit.
+def least_chunks(text: str, options: object) -> int:
+    """A lower bound of the number of chunks ``text`` gives, found without chunking.
 
     Every chunk holds at most ``chunk_size`` of the text's content, so the
     content's size divided by ``chunk_size`` is a lower bound of the count.
 
-    Raises:
-        TooManyChunks: Naming ``chunk_size``.
+    Args:
+        text: The text.
+        options: The strategy instance (0 when it has no ``chunk_size``).
+
+    Returns:
+        The bound.
     """
-    size = getattr(options, "chunk_size", None)
+    bound = size_bound(options)
+    if bound is None:
+        return 0
+    size = bound[1]
     unit = getattr(options, "unit", "chars")
-    if size is None:
-        return
     content = measure(text, "words") if unit == "words" else len("".join(text.split()))
-    least, limit = math.ceil(content / size), config["MAX_CHUNKS"]
-    if least > limit:
-        raise TooManyChunks(
-            f"chunk_size {size} would give at least {least} chunks; the limit is {limit}", "chunk_size"
-        )
+    return math.ceil(content / size)
+
+
+def size_bound(options: object) -> tuple[str, int] | None:
+    """The option that caps a chunk's size and its value: ``chunk_size``, or a smaller ``max_chunk_size``.
+
+    The ``semantic`` strategy has both (in characters); the smaller applies.
+    """
+    given = [(getattr(options, name, None), name) for name in ("chunk_size", "max_chunk_size")]
+    sizes = [(size, name) for size, name in given if isinstance(size, int)]
+    if not sizes:
+        return None
+    size, name = min(sizes)
+    return name, size
+
+
+def check_chunk_count(text: str | Sequence[str], options: object, config: Mapping[str, Any]) -> None:
+    """Refuse a request whose smallest possible chunk count is over the limit.
+
+    Args:
+        text: The text, or a batch's texts (their counts add up).
+        options: The strategy instance.
+        config: The app's settings (``MAX_CHUNKS``).
+
+    Raises:
+        TooManyChunks: Naming ``chunk_size`` (or the smaller ``max_chunk_size``).
+    """
+    texts = [text] if isinstance(text, str) else text
+    least, limit = sum(least_chunks(t, options) for t in texts), config["MAX_CHUNKS"]
+    bound = size_bound(options)
+    if least > limit and bound is not None:
+        name, size = bound
+        raise TooManyChunks(f"{name} {size} would give at least {least} chunks; the limit is {limit}", name)
 
 
 def run_strategy(name: str, options: dict[str, Any], text: str, config: Mapping[str, Any]) -> dict[str, Any]:
     """Chunk ``text`` with strategy ``name`` within the configured limits."""
     chunker: Chunker = CHUNKERS[name](**options)
     check_chunk_count(text, chunker, config)
-    chunks = chunker.chunk(text)
+    with stage("split", strategy=name):
+        chunks = chunker.chunk(text)
     if len(chunks) > config["MAX_CHUNKS"]:
         raise TooManyChunks(
             f"the text gives {len(chunks)} chunks; the limit is {config['MAX_CHUNKS']}", "chunk_size"
@@ -69,15 +123,43 @@ def run_strategy(name: str, options: dict[str, Any], text: str, config: Mapping[
     return chunking_result(name, chunker, chunks)
 
 
+def run_batch(
+    name: str, options: dict[str, Any], texts: list[str], config: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Chunk each text with strategy ``name``; the batch's limits hold for all texts together.
+
+    Returns:
+        ``{"results": [...]}``, ``results[i]`` being what :func:`run_strategy` gives for ``texts[i]``.
+    """
+    check_texts(texts, config)
+    chunker: Chunker = CHUNKERS[name](**options)
+    check_chunk_count(texts, chunker, config)
+    results, total, limit = [], 0, config["MAX_CHUNKS"]
+    for index, text in enumerate(texts):
+        with naming_text(index):
+            chunks = chunker.chunk(text)
+        total += len(chunks)
+        if total > limit:
+            raise TooManyChunks(f"the texts give over {limit} chunks in all, the limit", "chunk_size")
+        results.append(chunking_result(name, chunker, chunks))
+    note_work(strategy=name, input_chars=sum(map(len, texts)), chunks=total, texts=len(texts))
+    return {"results": results}
+
+
 @bp.post("/chunking")
 def chunk_text() -> ResponseReturnValue:
-    """Split the submitted text with the requested strategy and options."""
+    """Split the submitted text, or each text of a JSON ``texts`` batch, with the requested strategy."""
     fields, typed = read_fields((JSON, TEXT, MULTIPART))
     fields.setdefault("strategy", DEFAULT_STRATEGY)
+    config = current_app.config
+    if is_batch(fields, typed):
+        batch = validate(BatchChunkRequest, fields, strict=True, tagged=True)
+        options = batch.model_dump(exclude={"texts", "strategy"})
+        return jsonify(run_batch(batch.strategy, options, batch.texts, config))
     request = validate(ChunkRequest, fields, strict=typed, tagged=True)
-    check_text(request.text, current_app.config)
+    check_text(request.text, config)
     options = request.model_dump(exclude={"text", "strategy"})
-    return jsonify(run_strategy(request.strategy, options, request.text, current_app.config))
+    return jsonify(run_strategy(request.strategy, options, request.text, config))
 
 
 def _option_schemas() -> dict[str, Any]:
@@ -95,10 +177,9 @@ OPERATIONS = [
     Operation(
         "/chunking",
         "post",
-        "Split one text into chunks with a named strategy.",
-        response=ChunkResponse,
-        request=ChunkRequest,
-        request_name="ChunkRequest",
+        "Split one text (or each text of a batch) into chunks with a named strategy.",
+        response=ChunkingResponse,
+        request=ChunkingRequest,
         plain_text=True,
         multipart=True,
         option_schemas=_option_schemas(),

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, redirect, request, send_from_directory
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+    send_from_directory,
+)
 from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, ConfigDict
 
@@ -65,13 +74,13 @@ def strategy_catalogue() -> dict[str, Any]:
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    """Service information as JSON; people with a browser get the API docs."""
+    """Service information as JSON; people with a browser get the playground page."""
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     if (
         best == "text/html"
         and request.accept_mimetypes["text/html"] > request.accept_mimetypes["application/json"]
     ):
-        return redirect("/docs")
+        return playground_page()
     config = current_app.config
     limits = {
         k.lower(): config[k]
@@ -82,12 +91,13 @@ def index() -> ResponseReturnValue:
             "MAX_ANSWER_CHUNKS",
             "MAX_TOP_K",
             "ANSWER_CACHE_SIZE",
+            "MAX_BATCH_TEXTS",
         )
     }
     endpoints = {
         f"{op.method.upper()} {op.path}": op.summary for op in current_app.extensions["chunkwise_operations"]
     }
-    return jsonify(
+    response = jsonify(
         name="chunkwise",
         version=VERSION,
         endpoints=endpoints,
@@ -95,6 +105,23 @@ def index() -> ResponseReturnValue:
         default_strategy=DEFAULT_STRATEGY,
         limits=limits,
     )
+    response.vary.add("Accept")
+    return response
+
+
+# The page loads only its own script and style and talks only to this service.
+_PAGE_POLICY = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def playground_page() -> Response:
+    """The playground page; its script uses only the public API, as curl does."""
+    response = make_response(render_template("playground.html", version=VERSION))
+    response.headers["Content-Security-Policy"] = _PAGE_POLICY
+    response.vary.add("Accept")
+    return response
 
 
 @bp.get("/healthz")
@@ -130,7 +157,13 @@ def docs_asset(name: str) -> Response:
 
 
 OPERATIONS = [
-    Operation("/", "get", "Service information (JSON), or the docs page for browsers.", response=ServiceInfo),
+    Operation(
+        "/",
+        "get",
+        "Service information (JSON), or the playground page (HTML).",
+        response=ServiceInfo,
+        alternatives=("text/html",),
+    ),
     Operation("/healthz", "get", "Liveness.", response=Health),
     Operation("/readyz", "get", "Readiness: sentence model and stop words loaded.", response=Health),
     Operation("/openapi.json", "get", "This OpenAPI description.", response=None),

@@ -13,8 +13,9 @@ from app.errors import TooManyChunks
 from app.inputs import JSON, MULTIPART, TEXT, read_fields
 from app.observability import note_work
 from app.openapi import Operation
-from app.routes.chunking import check_text
+from app.routes.chunking import check_chunk_count, check_text
 from app.schemas import SemanticRequest, SemanticResponse, validate
+from app.tracing import stage
 
 bp = Blueprint("semantic", __name__)
 
@@ -68,7 +69,9 @@ def semantic_chunking() -> ResponseReturnValue:
     config = current_app.config
     check_text(request.text, config)
     options = SemanticOptions(**request.model_dump(exclude={"text"}))
-    analysis = analyze(request.text, options)
+    # Every unit is cut to max_chunk_size, so a small one is refused before any work.
+    check_chunk_count(request.text, options, config)
+    analysis = analyze(request.text, options, stage=stage)
     check_unit_count(analysis, config)
     note_work(strategy="semantic", input_chars=len(request.text), chunks=len(analysis.groups))
     return jsonify(semantic_payload(request.text, analysis))
