@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import ClassVar
 
 from app.chunkers.base import SizeOptions, option
 from app.chunkers.headings import common_path
@@ -35,6 +36,9 @@ BLOCK_SEPARATOR = "\n"
 @dataclass(frozen=True, slots=True, kw_only=True)
 class HtmlChunker(SizeOptions):
     """Visible text of HTML block elements, packed greedily up to ``chunk_size``."""
+
+    # The input is markup; chunk sizes count only its visible text.
+    MARKUP_INPUT: ClassVar[bool] = True
 
     pack: bool = option(True, doc="Pack several blocks per chunk; false gives one block per chunk.")
 

@@ -69,7 +69,9 @@ def least_chunks(text: str, options: object) -> int:
         The bound.
     """
     bound = size_bound(options)
-    if bound is None:
+    # Markup is not content: html's chunks hold only the visible text, which
+    # cannot be measured without parsing, so only the count after work is checked.
+    if bound is None or getattr(options, "MARKUP_INPUT", False):
         return 0
     size = bound[1]
     unit = getattr(options, "unit", "chars")
@@ -168,8 +170,13 @@ def _option_schemas() -> dict[str, Any]:
     }
     for model in STRATEGY_MODELS.values():
         for key, schema in model.model_json_schema()["properties"].items():
-            if key not in ("text", "strategy"):
-                merged.setdefault(key, {k: v for k, v in schema.items() if k != "title"})
+            if key in ("text", "strategy"):
+                continue
+            known = merged.setdefault(key, {k: v for k, v in schema.items() if k != "title"})
+            # The same name can take other values in another strategy (semantic's
+            # unit is sentence|paragraph): the query parameter accepts them all.
+            if "enum" in known and "enum" in schema:
+                known["enum"] = sorted(set(known["enum"]) | set(schema["enum"]))
     return merged
 
 

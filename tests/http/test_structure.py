@@ -149,3 +149,21 @@ def test_topic_fallback_is_stated_in_params(client):
     flat = client.post("/chunking", json={"text": "One line and no paragraphs at all.", "strategy": "topic"})
     assert flat.get_json()["params"]["segmentation"] == ["recursive"]
     assert flat.get_json()["metadata"][0]["segmentation"] == "recursive"
+
+
+def test_markup_does_not_count_towards_the_chunk_limit_before_work():
+    from app import create_app
+
+    client = create_app({"TESTING": True, "MAX_CHUNKS": 3}).test_client()
+    # 4,000 characters of markup around 60 visible: counted as content, the
+    # pre-check would refuse chunk_size 100 as at least 40 chunks.
+    visible = "<p>Short visible text that fits in a single chunk of one hundred.</p>"
+    html = "<div>" * 400 + visible + "</div>" * 400
+    body = client.post("/chunking", json={"text": html, "strategy": "html", "chunk_size": 100}).get_json()
+    assert body["count"] == 1
+
+
+def test_query_unit_accepts_every_strategys_values(client):
+    doc = client.get("/openapi.json").get_json()
+    params = {p["name"]: p for p in doc["paths"]["/chunking"]["post"]["parameters"]}
+    assert params["unit"]["schema"]["enum"] == ["chars", "paragraph", "sentence", "words"]
