@@ -29,6 +29,12 @@ def curl_examples() -> list[tuple[str, object]]:
 
 
 EXAMPLES = curl_examples()
+# ```console blocks: "$ curl ..." then an excerpt of what it prints (Prometheus text).
+CONSOLE = [
+    (body.splitlines()[0].removeprefix("$ "), body.splitlines()[1:])
+    for lang, body in BLOCK.findall(README)
+    if lang == "console" and body.startswith("$ curl")
+]
 
 
 def run(command: str, base_url: str, env: dict[str, str] | None = None) -> str:
@@ -59,6 +65,28 @@ def test_readme_curl_example(live_server, command, expected):
         assert answer == expected
     else:
         assert "error" not in answer
+
+
+def series(line: str) -> str:
+    """A Prometheus sample line without its value: the metric name and labels."""
+    return line.rsplit(" ", 1)[0]
+
+
+def test_readme_has_console_examples():
+    assert CONSOLE and all(excerpt for _, excerpt in CONSOLE)
+
+
+@pytest.mark.live
+@pytest.mark.parametrize(("command", "excerpt"), CONSOLE, ids=[f"console-{i}" for i in range(len(CONSOLE))])
+def test_readme_console_example(live_server, command, excerpt):
+    # The excerpt counts the sh examples' requests; replayed twice, the second
+    # /answer finds its index cached. Values depend on what else the session's
+    # server has seen; the series do not.
+    for _ in range(2):
+        for example, _expected in EXAMPLES:
+            run(example, live_server.url)
+    printed = {series(line) for line in run(command, live_server.url).splitlines()}
+    assert {series(line) for line in excerpt} <= printed
 
 
 SCRIPTS = sorted((ROOT / "samples" / "curl").glob("*.sh"))
