@@ -298,6 +298,21 @@ SemanticRequest = create_model(
     **option_fields(SemanticOptions),
 )
 
+SemanticBatchRequest = create_model(
+    "SemanticBatchRequest",
+    __config__=STRICT,
+    __doc__="A batch of texts, each split, measured and grouped as a request with `text` would be.",
+    texts=(list[Text], Field(description="The texts to split (UTF-8), each on its own.")),
+    **option_fields(SemanticOptions),
+)
+# What /openapi.json shows for POST /semantic-chunking: one text or a batch.
+SemanticChunkingRequest = _named_union(
+    "SemanticChunkingRequest",
+    "One text (`text`) or a batch (`texts`, answered with `results`), never both.",
+    SemanticRequest,
+    SemanticBatchRequest,
+)
+
 Similarity = Annotated[float, Field(ge=0, le=1)]
 Offset = Annotated[int, Field(ge=0)]
 RESPONSE = ConfigDict(extra="forbid")
@@ -362,3 +377,14 @@ class SemanticResponse(BaseModel):
         description="Middle of the thresholds giving the same split as `threshold`, before size bounds."
     )
     groups: list[SemanticGroup] = Field(description="groups[i] describes chunks[i].")
+
+
+class SemanticBatchResponse(BaseModel):
+    """The analysis of each text of a batch, in the order of the texts."""
+
+    model_config = RESPONSE
+    results: list[SemanticResponse] = Field(description="results[i] is what a request with texts[i] gives.")
+
+
+class SemanticChunkingResponse(RootModel[SemanticResponse | SemanticBatchResponse]):
+    """POST /semantic-chunking's answer: one analysis, or `results` (one per text, in order) for a batch."""

@@ -8,13 +8,20 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
+from app.batching import check_texts, is_batch, naming_text
 from app.chunkers.semantic import SemanticAnalysis, SemanticOptions, analyze
 from app.errors import TooManyChunks
 from app.inputs import JSON, MULTIPART, TEXT, read_fields
 from app.observability import note_work
 from app.openapi import Operation
 from app.routes.chunking import check_chunk_count, check_text
-from app.schemas import SemanticRequest, SemanticResponse, validate
+from app.schemas import (
+    SemanticBatchRequest,
+    SemanticChunkingRequest,
+    SemanticChunkingResponse,
+    SemanticRequest,
+    validate,
+)
 from app.tracing import stage
 
 bp = Blueprint("semantic", __name__)
@@ -61,12 +68,37 @@ def semantic_payload(text: str, analysis: SemanticAnalysis) -> dict[str, Any]:
     }
 
 
+def analyze_batch(batch: Any, config: Mapping[str, Any]) -> dict[str, Any]:
+    """Analyse each text of a batch; the batch's limits hold for all texts together.
+
+    Returns:
+        ``{"results": [...]}``, ``results[i]`` being what a request with ``texts[i]`` gives.
+    """
+    check_texts(batch.texts, config)
+    options = SemanticOptions(**batch.model_dump(exclude={"texts"}))
+    check_chunk_count(batch.texts, options, config)
+    results, units, groups = [], 0, 0
+    for index, text in enumerate(batch.texts):
+        with naming_text(index):
+            analysis = analyze(text, options, stage=stage)
+        units, groups = units + len(analysis.units), groups + len(analysis.groups)
+        if units > config["MAX_CHUNKS"]:
+            raise TooManyChunks(
+                f"the texts give over {config['MAX_CHUNKS']} units in all, the limit", "texts"
+            )
+        results.append(semantic_payload(text, analysis))
+    note_work(strategy="semantic", input_chars=sum(map(len, batch.texts)), chunks=groups, texts=len(results))
+    return {"results": results}
+
+
 @bp.post("/semantic-chunking")
 def semantic_chunking() -> ResponseReturnValue:
     """Split the text into units, group them by similarity and explain every group's thresholds."""
     fields, typed = read_fields((JSON, TEXT, MULTIPART))
-    request = validate(SemanticRequest, fields, strict=typed)
     config = current_app.config
+    if is_batch(fields, typed):
+        return jsonify(analyze_batch(validate(SemanticBatchRequest, fields, strict=True), config))
+    request = validate(SemanticRequest, fields, strict=typed)
     check_text(request.text, config)
     options = SemanticOptions(**request.model_dump(exclude={"text"}))
     # Every unit is cut to max_chunk_size, so a small one is refused before any work.
@@ -91,9 +123,9 @@ OPERATIONS = [
         "/semantic-chunking",
         "post",
         "Split a text into units, measure adjacent similarity, group, and suggest thresholds.",
-        response=SemanticResponse,
-        request=SemanticRequest,
-        request_name="SemanticRequest",
+        response=SemanticChunkingResponse,
+        request=SemanticChunkingRequest,
+        request_name="SemanticChunkingRequest",
         plain_text=True,
         multipart=True,
         option_schemas=_option_schemas(),
