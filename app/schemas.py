@@ -278,6 +278,10 @@ class AnswerResponse(BaseModel):
     found: bool = Field(description="Whether a chunk scored above `min_score`.")
     score: float | None = Field(description="The answer's score (null when not found).")
     chunk_index: int | None = Field(description="The answer's index (null when not found).")
+    answer_start: int | None = Field(
+        description="Offset of `answer` in the request's `text`, in code points (null for given chunks)."
+    )
+    answer_end: int | None = Field(description="Offset one past the end of `answer` in `text`.")
     sentence: str = Field(
         description="The answer's sentence most similar to the question; empty when not found."
     )

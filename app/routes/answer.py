@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import Blueprint, current_app, jsonify
 from flask.blueprints import BlueprintSetupState
@@ -27,6 +27,7 @@ from app.schemas import (
     validate,
 )
 from app.tracing import stage
+from app.types import Chunk
 
 bp = Blueprint("answer", __name__)
 
@@ -78,7 +79,7 @@ def check_chunks(chunks: list[str], config: Mapping[str, Any]) -> None:
         raise PayloadTooLarge(f"the chunks hold {chars} characters; the limit is {chars_limit}", "chunks")
 
 
-def chunk_text(request: Any, config: Mapping[str, Any]) -> list[str]:
+def chunk_text(request: Any, config: Mapping[str, Any]) -> list[Chunk]:
     """Chunk the request's ``text`` as POST /chunking would, with /answer's defaults.
 
     Raises:
@@ -97,20 +98,29 @@ def chunk_text(request: Any, config: Mapping[str, Any]) -> list[str]:
     chunker: Chunker = CHUNKERS[request.strategy](**options)
     limit = config["MAX_ANSWER_CHUNKS"]
     check_chunk_count(request.text, chunker, {"MAX_CHUNKS": limit})
-    chunks = [c.text for c in chunker.chunk(request.text)]
+    chunks = chunker.chunk(request.text)
     if len(chunks) > limit:
         raise TooManyChunks(f"the text gives {len(chunks)} chunks; the limit is {limit}", "chunk_size")
     return chunks
 
 
-def answer_payload(result: retrieval.Answer, chunks: list[str], method: str) -> dict[str, Any]:
-    """Serialise an answer in SPEC's shape, scores rounded to 4 decimals."""
+def answer_payload(
+    result: retrieval.Answer, chunks: list[str], method: str, spans: list[tuple[int, int]] | None
+) -> dict[str, Any]:
+    """Serialise an answer in SPEC's shape, scores rounded to 4 decimals.
+
+    ``spans`` are the chunks' offsets in the request's ``text``, when it gave one.
+    """
     sentence = result.sentence
+    found = result.chunk_index
+    span = spans[found] if spans is not None and found is not None else (None, None)
     return {
-        "answer": chunks[result.chunk_index] if result.chunk_index is not None else "",
+        "answer": chunks[found] if found is not None else "",
         "found": result.found,
         "score": round(result.score, SCORE_DECIMALS) if result.score is not None else None,
-        "chunk_index": result.chunk_index,
+        "chunk_index": found,
+        "answer_start": span[0],
+        "answer_end": span[1],
         "sentence": sentence.text if sentence else "",
         "sentence_start": sentence.start if sentence else None,
         "sentence_end": sentence.end if sentence else None,
@@ -119,14 +129,24 @@ def answer_payload(result: retrieval.Answer, chunks: list[str], method: str) -> 
     }
 
 
-def candidate_chunks(request: Any, config: Mapping[str, Any]) -> tuple[list[str], dict[str, str | int]]:
+class Candidates(NamedTuple):
+    """The chunks to rank, their offsets in ``text`` (None for given chunks), figures for the log."""
+
+    texts: list[str]
+    spans: list[tuple[int, int]] | None
+    figures: Mapping[str, str | int]
+
+
+def candidate_chunks(request: Any, config: Mapping[str, Any]) -> Candidates:
     """The chunks to rank, checked against the limits, and figures for :func:`note_work`."""
     check_request(request, config)
     if request.chunks is not None:
         check_chunks(request.chunks, config)
-        return request.chunks, {"input_chars": sum(map(len, request.chunks)), "chunks": len(request.chunks)}
+        figures = {"input_chars": sum(map(len, request.chunks)), "chunks": len(request.chunks)}
+        return Candidates(request.chunks, None, figures)
     chunks = chunk_text(request, config)
-    return chunks, {"strategy": request.strategy, "input_chars": len(request.text), "chunks": len(chunks)}
+    figures = {"strategy": request.strategy, "input_chars": len(request.text), "chunks": len(chunks)}
+    return Candidates([c.text for c in chunks], [(c.start, c.end) for c in chunks], figures)
 
 
 def fit(chunks: list[str], method: retrieval.Method) -> retrieval.Index:
@@ -140,7 +160,7 @@ def answer() -> ResponseReturnValue:
     """Rank the chunks (or the chunks of ``text``) for the question; answer with the best and its evidence."""
     fields, _ = read_fields((JSON,))
     request = validate(AnswerRequest, fields, strict=True)
-    chunks, figures = candidate_chunks(request, current_app.config)
+    chunks, spans, figures = candidate_chunks(request, current_app.config)
     method = request.method
     index, hit = index_cache().get_or_fit(retrieval.fingerprint(chunks, method), lambda: fit(chunks, method))
     with stage("rank", method=method):
@@ -148,7 +168,7 @@ def answer() -> ResponseReturnValue:
             index, request.question, chunks, top_k=request.top_k, min_score=request.min_score
         )
     note_work(answer_method=method, cache="hit" if hit else "miss", **figures)
-    return jsonify(answer_payload(result, chunks, method))
+    return jsonify(answer_payload(result, chunks, method, spans))
 
 
 OPERATIONS = [

@@ -20,6 +20,8 @@ KEYS = [
     "found",
     "score",
     "chunk_index",
+    "answer_start",
+    "answer_end",
     "sentence",
     "sentence_start",
     "sentence_end",
@@ -80,6 +82,8 @@ def test_nothing_relevant_is_a_200_without_answer(client, question, chunks):
         "found": False,
         "score": None,
         "chunk_index": None,
+        "answer_start": None,
+        "answer_end": None,
         "sentence": "",
         "sentence_start": None,
         "sentence_end": None,
@@ -286,3 +290,13 @@ def test_openapi_describes_answer(client):
         schemas["AnswerRequest"]["properties"]
     )
     assert list(schemas["AnswerResponse"]["properties"]) == KEYS
+
+
+def test_answer_offsets_locate_the_chunk_in_the_text(client):
+    text = "Plums grow on trees.\n\nPears keep for months in a cool cellar.\n\nThe door sticks."
+    body = client.post("/answer", json={"question": QUESTION, "text": text, "chunk_size": 45}).get_json()
+    assert body["found"] is True
+    assert text[body["answer_start"] : body["answer_end"]] == body["answer"]
+    assert body["answer"] == "Pears keep for months in a cool cellar."
+    given = ask(client).get_json()
+    assert (given["answer_start"], given["answer_end"]) == (None, None)
