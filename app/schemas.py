@@ -81,7 +81,7 @@ def _batch_model(name: str, cls: type) -> type[BaseModel]:
         f"{cls.__name__.removesuffix('Chunker')}BatchRequest",
         __config__=STRICT,
         __doc__=f"{doc} Each text is chunked as a request with `text` would be.",
-        texts=(list[Text], Field(description="The texts to split (UTF-8), each on its own.")),
+        texts=(list[Text], Field(fail_fast=True, description="The texts to split (UTF-8), each on its own.")),
         strategy=_strategy_field(name),
         **option_fields(cls),
     )
@@ -192,6 +192,11 @@ def validate(
     Raises:
         InvalidField: Naming the first field at fault.
     """
+    if len(fields) > len(_REQUEST_FIELDS):
+        # Some keys are unknown; pydantic would list an error for each, seconds
+        # for a body of a million keys, where only the first is reported.
+        unknown = next(key for key in fields if key not in _REQUEST_FIELDS)
+        raise InvalidField(f"unknown field {unknown!r}", unknown)
     try:
         if isinstance(adapter, TypeAdapter):
             return adapter.validate_python(fields, strict=strict)
@@ -239,7 +244,10 @@ AnswerRequest = create_model(
     __config__=ConfigDict(strict=True, extra="forbid", json_schema_extra=_one_source),
     __doc__="A question and the chunks to answer it from: `chunks`, or a `text` to chunk first (not both).",
     question=(Text, Field(min_length=1, max_length=MAX_QUESTION_CHARS, description="The question.")),
-    chunks=(list[Text] | None, Field(default=None, description="The candidate chunks, in order.")),
+    chunks=(
+        list[Text] | None,
+        Field(default=None, fail_fast=True, description="The candidate chunks, in order."),
+    ),
     text=(Text | None, Field(default=None, description="A text to chunk first, instead of `chunks`.")),
     top_k=(int, Field(default=3, ge=1, description="Length of `ranking`; at most MAX_TOP_K (GET /).")),
     method=(Literal[METHODS], Field(default=DEFAULT_METHOD, description="Relevance: BM25 or TF-IDF cosine.")),
@@ -306,9 +314,15 @@ SemanticBatchRequest = create_model(
     "SemanticBatchRequest",
     __config__=STRICT,
     __doc__="A batch of texts, each split, measured and grouped as a request with `text` would be.",
-    texts=(list[Text], Field(description="The texts to split (UTF-8), each on its own.")),
+    texts=(list[Text], Field(fail_fast=True, description="The texts to split (UTF-8), each on its own.")),
     **option_fields(SemanticOptions),
 )
+#: Every field of every request model: a body with more keys than this has unknown ones.
+_REQUEST_FIELDS = frozenset(
+    name
+    for model in (*STRATEGY_MODELS.values(), *BATCH_MODELS.values(), AnswerRequest, SemanticBatchRequest)
+    for name in model.model_fields
+) | frozenset(SemanticRequest.model_fields)
 # What /openapi.json shows for POST /semantic-chunking: one text or a batch.
 SemanticChunkingRequest = _named_union(
     "SemanticChunkingRequest",

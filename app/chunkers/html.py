@@ -45,7 +45,7 @@ class HtmlChunker(SizeOptions):
     def chunk(self, text: str) -> list[Chunk]:
         """Split HTML into chunks of visible text whose offsets delimit the source markup."""
         blocks = read_blocks(text)
-        visible = BLOCK_SEPARATOR.join(b.text for b in blocks)
+        visible = _visible(blocks)
         offsets: list[int] = []
         units: list[Span] = []
         pos = 0
@@ -57,6 +57,15 @@ class HtmlChunker(SizeOptions):
             pos += len(block.text) + len(BLOCK_SEPARATOR)
         packed = pack_unit_spans(visible, units, self, self.pack)
         return [_chunk(visible, p, blocks, units, offsets) for p in packed]
+
+
+def visible_text(html: str) -> str:
+    """The visible text the chunks of ``html`` are cut from: its blocks, joined by a line break."""
+    return _visible(read_blocks(html))
+
+
+def _visible(blocks: list[Block]) -> str:
+    return BLOCK_SEPARATOR.join(b.text for b in blocks)
 
 
 def _chunk(visible: str, p: Packed, blocks: list[Block], units: list[Span], offsets: list[int]) -> Chunk:

@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 from app.batching import check_texts, is_batch, naming_text
 from app.chunkers import CHUNKERS, Chunker
 from app.chunkers.base import measure
+from app.chunkers.html import visible_text
 from app.errors import PayloadTooLarge, TooManyChunks
 from app.inputs import JSON, MULTIPART, TEXT, read_fields
 from app.observability import note_work
@@ -70,13 +71,30 @@ def least_chunks(text: str, options: object) -> int:
     """
     bound = size_bound(options)
     # Markup is not content: html's chunks hold only the visible text, which
-    # cannot be measured without parsing, so only the count after work is checked.
+    # cannot be measured without parsing (see check_chunk_count).
     if bound is None or getattr(options, "MARKUP_INPUT", False):
         return 0
-    size = bound[1]
-    unit = getattr(options, "unit", "chars")
+    return _least(text, getattr(options, "unit", "chars"), bound[1])
+
+
+def _least(text: str, unit: str, size: int) -> int:
     content = measure(text, "words") if unit == "words" else len("".join(text.split()))
     return math.ceil(content / size)
+
+
+def _least_visible(texts: Sequence[str], options: object, limit: int) -> int:
+    """:func:`least_chunks` of markup, from its visible text, read only when it could matter.
+
+    Counting the markup as content can only overstate the bound; when even
+    that is within the limit, nothing is parsed. Otherwise the markup is read
+    once more here, which is what keeps a tiny ``chunk_size`` from packing
+    millions of chunks before the answer is a 422.
+    """
+    bound = size_bound(options)
+    unit = getattr(options, "unit", "chars")
+    if bound is None or sum(_least(t, unit, bound[1]) for t in texts) <= limit:
+        return 0
+    return sum(_least(visible_text(t), unit, bound[1]) for t in texts)
 
 
 def size_bound(options: object) -> tuple[str, int] | None:
@@ -105,6 +123,8 @@ def check_chunk_count(text: str | Sequence[str], options: object, config: Mappin
     """
     texts = [text] if isinstance(text, str) else text
     least, limit = sum(least_chunks(t, options) for t in texts), config["MAX_CHUNKS"]
+    if getattr(options, "MARKUP_INPUT", False):
+        least = _least_visible(texts, options, limit)
     bound = size_bound(options)
     if least > limit and bound is not None:
         name, size = bound
