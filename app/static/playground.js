@@ -954,7 +954,10 @@
       const ref = schema && schema.$ref;
       return ref ? resolve(ref.split("/").slice(1).reduce((node, key) => node[key], doc)) : schema;
     };
-    const schema = resolve(doc.paths[path].post.requestBody.content["application/json"].schema);
+    let schema = resolve(doc.paths[path].post.requestBody.content["application/json"].schema);
+    // One text or a batch of them: the page sends one text, so it reads the alternative with `text`.
+    const alternatives = (schema.anyOf || schema.oneOf || []).map(resolve);
+    schema = alternatives.find((s) => s.properties && s.properties.text) || schema;
     const properties = {};
     for (const [name, prop] of Object.entries(schema.properties || {})) properties[name] = resolve(prop);
     return { ...schema, properties };
