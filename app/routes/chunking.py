@@ -26,21 +26,8 @@ from app.schemas import (
     ChunkRequest,
     validate,
 )
-from app.serialize import chunk_payload, chunking_result
+from app.serialize import chunking_result
 from app.tracing import stage
-
-# chunk_payload is re-exported for the other views that serialise chunks.
-__all__ = [
-    "OPERATIONS",
-    "bp",
-    "check_chunk_count",
-    "check_text",
-    "chunk_payload",
-    "least_chunks",
-    "run_batch",
-    "run_strategy",
-    "size_bound",
-]
 
 bp = Blueprint("chunking", __name__)
 
