@@ -8,15 +8,15 @@ from typing import Any
 from flask import Flask
 
 from app.config import load_config
-from app.cors import install_cors
-from app.errors import register_error_handlers
-from app.jsonio import StrictJSONProvider
-from app.limits import install_body_limit
-from app.observability import install_observability
-from app.openapi import build_document
-from app.routes import BLUEPRINTS, OPERATIONS
-from app.routes.meta import VERSION
-from app.warmup import warm_up
+from app.core.warmup import warm_up
+from app.ops.observability import install_observability
+from app.web.body_limit import install_body_limit
+from app.web.cors import install_cors
+from app.web.errors import register_error_handlers
+from app.web.jsonio import StrictJSONProvider
+from app.web.openapi import build_document
+from app.web.routes import BLUEPRINTS, OPERATIONS
+from app.web.routes.meta import VERSION
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:

@@ -53,11 +53,11 @@ from unittest import mock
 
 import numpy as np
 
-from app import retrieval
-from app.analysis import analyze_many
-from app.chunkers import CHUNKERS
-from app.chunkers.fixed import FixedChunker
-from app.index_cache import IndexCache
+from app.core import retrieval
+from app.core.analysis import analyze_many
+from app.core.chunkers import CHUNKERS
+from app.core.chunkers.fixed import FixedChunker
+from app.core.index_cache import IndexCache
 from benchmarks.corpus import prose
 
 ROOT = Path(__file__).resolve().parent.parent

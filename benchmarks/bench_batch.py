@@ -74,7 +74,7 @@ def digest(output: Path) -> str:
 def in_process(source: Path, output: Path, strategy: str) -> tuple[float, float, int]:
     from app.batch.job import Task, chunk_part
     from app.batch.sources import list_documents
-    from app.warmup import warm_up
+    from app.core.warmup import warm_up
 
     warm_up()
     refs, _ = list_documents(source)
@@ -88,7 +88,7 @@ def on_cluster(source: Path, output: Path, strategy: str, workers: int) -> tuple
     from distributed import Client
 
     from app.batch.job import Job, local_cluster, run
-    from app.warmup import warm_up
+    from app.core.warmup import warm_up
 
     with local_cluster(workers) as cluster, Client(cluster) as client:
         client.run(warm_up)  # as run() does, but before the CPU clock starts too

@@ -55,7 +55,7 @@ def _splitters(overlap: int) -> dict[str, Splitter]:
     import semchunk
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    from app.chunkers.recursive import RecursiveChunker
+    from app.core.chunkers.recursive import RecursiveChunker
 
     ours = RecursiveChunker(chunk_size=CHUNK_SIZE, chunk_overlap=overlap)
     langchain = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=overlap)
@@ -98,7 +98,7 @@ def best_time(split: Splitter, text: str, repeat: int) -> tuple[float, int]:
 def _sentence_splitter() -> Splitter | None:
     """``split_sentences``, imported only here; None while it does not exist yet."""
     try:
-        from app.chunkers.punkt import split_sentences
+        from app.core.chunkers.punkt import split_sentences
     except ImportError:
         return None
     return split_sentences
@@ -155,9 +155,9 @@ def _print_ratios(times: dict[tuple[str, int, int], tuple[float, int]], sizes: S
 
 def _print_sentences(docs: dict[int, str], repeat: int) -> None:
     split = _sentence_splitter()
-    print("Sentence splitting, `app.chunkers.punkt.split_sentences`:\n")
+    print("Sentence splitting, `app.core.chunkers.punkt.split_sentences`:\n")
     if split is None:
-        print("(not measured: app/chunkers/punkt.py is not there yet)\n")
+        print("(not measured: app/core/chunkers/punkt.py is not there yet)\n")
         return
     print("| size | MB/s | sentences |")
     print("|---|---|---|")

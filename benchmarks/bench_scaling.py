@@ -12,7 +12,7 @@ client: JSON parsing, validation, chunking, serialisation), best of
 one run is short and noisy). Requests use the default options and the
 default limits (``CHUNKWISE_MAX_TEXT_CHARS``, 2,000,000 characters, is the
 largest size). The garbage collector is set as ``wsgi.py`` sets it in each
-gunicorn worker (``app/gc_tuning.py``); ``--no-gc`` turns it off while each
+gunicorn worker (``app/ops/gc_tuning.py``); ``--no-gc`` turns it off while each
 request runs, to show its share (a full collection walks every live object,
 so it costs more, per character, on texts that make many small objects).
 
@@ -68,7 +68,7 @@ NATIVE = {"markdown": markdown_document, "html": html_document, "chat": chat_doc
 
 def _requests() -> dict[str, tuple[str, dict[str, object]]]:
     """Each measured request: its path and the fields beside the text."""
-    from app.chunkers import CHUNKERS
+    from app.core.chunkers import CHUNKERS
 
     requests: dict[str, tuple[str, dict[str, object]]] = {
         name: ("/chunking", {"strategy": name}) for name in sorted(CHUNKERS)
@@ -79,8 +79,8 @@ def _requests() -> dict[str, tuple[str, dict[str, object]]]:
 
 
 def _time_request(app: Flask, path: str, body: bytes, repeat: int, collect: bool) -> tuple[float, int]:
-    from app.index_cache import IndexCache
-    from app.routes.answer import CACHE_KEY
+    from app.core.index_cache import IndexCache
+    from app.web.routes.answer import CACHE_KEY
 
     client = app.test_client()
     best, status = float("inf"), 0
@@ -113,7 +113,7 @@ def measure(
         Rows of (request, shape, seconds per size, status per size).
     """
     from app import create_app
-    from app.gc_tuning import tune_for_requests
+    from app.ops.gc_tuning import tune_for_requests
 
     app = create_app({"TESTING": True, "LOG_LEVEL": "WARNING"})
     # As wsgi.py does in every gunicorn worker.
@@ -165,8 +165,8 @@ def report(rows: list[tuple[str, str, list[float], list[int]]], sizes: list[int]
 
 
 def main(argv: list[str] | None = None) -> None:
-    from app.chunkers import CHUNKERS
     from app.config import DEFAULTS
+    from app.core.chunkers import CHUNKERS
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=2, help="runs per size at 500 KB and over (best kept)")

@@ -73,7 +73,7 @@ class Document:
 
 def load_sources() -> dict[str, list[str]]:
     """Each source document's sentences; every source splits the same way with chunkwise's Punkt."""
-    from app.chunkers.punkt import split_sentences
+    from app.core.chunkers.punkt import split_sentences
 
     sources = {}
     for path in sorted(SOURCES.glob("*.txt")):
@@ -153,7 +153,7 @@ Segmenter = Callable[[Document], str]
 
 
 def semantic(**options: object) -> Segmenter:
-    from app.chunkers.semantic import SemanticOptions, analyze
+    from app.core.chunkers.semantic import SemanticOptions, analyze
 
     chosen = SemanticOptions(**options)  # type: ignore[arg-type]
 
@@ -165,7 +165,7 @@ def semantic(**options: object) -> Segmenter:
 
 
 def topic() -> Segmenter:
-    from app.chunkers import CHUNKERS
+    from app.core.chunkers import CHUNKERS
 
     chunker = CHUNKERS["topic"](chunk_size=1_000_000)  # type: ignore[call-arg]
     return lambda doc: from_offsets(doc, [c.start for c in chunker.chunk(doc.text)])
@@ -186,7 +186,7 @@ def langchain() -> Segmenter:
 def texttiling() -> Segmenter:
     from nltk.tokenize.texttiling import TextTilingTokenizer
 
-    from app.lexicon import stop_words
+    from app.core.lexicon import stop_words
 
     tiler = TextTilingTokenizer(stopwords=sorted(stop_words()))
 

@@ -58,10 +58,10 @@ def _best(run: Callable[[], Any], repeat: int) -> tuple[float, Any]:
 
 def stage_times(text: str, repeat: int) -> dict[str, float]:
     """Best time of each stage of ``analyze`` with the default options, run one after another."""
-    from app.chunkers.grouping import describe, split_below
-    from app.chunkers.semantic import SemanticOptions, split_units
-    from app.chunkers.similarity import similarities_from_counts, term_counts
-    from app.chunkers.thresholds import choose_threshold, suggest_threshold
+    from app.core.chunkers.grouping import describe, split_below
+    from app.core.chunkers.semantic import SemanticOptions, split_units
+    from app.core.chunkers.similarity import similarities_from_counts, term_counts
+    from app.core.chunkers.thresholds import choose_threshold, suggest_threshold
 
     options = SemanticOptions()
     best = dict.fromkeys(STAGES, float("inf"))
@@ -98,8 +98,8 @@ def _langchain(text: str, repeat: int, rows: str) -> float:
 
 def measure(text: str, repeat: int, lists: bool, langchain: bool) -> dict[str, Any]:
     """Every figure for one document."""
-    from app.chunkers.semantic import SemanticOptions, analyze
-    from app.routes.semantic import semantic_payload
+    from app.core.chunkers.semantic import SemanticOptions, analyze
+    from app.web.routes.semantic import semantic_payload
 
     options = SemanticOptions()
     analyze(text[:WARM_UP_CHARS], options)

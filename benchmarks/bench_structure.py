@@ -134,10 +134,10 @@ def _contenders() -> dict[str, dict[str, Splitter]]:
         RecursiveCharacterTextSplitter,
     )
 
-    from app.chunkers.chat import ChatChunker
-    from app.chunkers.html import HtmlChunker
-    from app.chunkers.markdown import MarkdownChunker
-    from app.chunkers.recursive import RecursiveChunker
+    from app.core.chunkers.chat import ChatChunker
+    from app.core.chunkers.html import HtmlChunker
+    from app.core.chunkers.markdown import MarkdownChunker
+    from app.core.chunkers.recursive import RecursiveChunker
 
     md_headers = [("#", "h1"), ("##", "h2"), ("###", "h3")]
     html_headers = [("h1", "h1"), ("h2", "h2"), ("h3", "h3")]

@@ -2,7 +2,7 @@
 
 ``SemanticChunker`` needs an ``Embeddings`` object. ``TfidfEmbeddings`` embeds
 the texts of one call exactly as chunkwise vectorises units: the same term
-counts (``app.chunkers.similarity.term_counts``: stemmed, stop words removed)
+counts (``app.core.chunkers.similarity.term_counts``: stemmed, stop words removed)
 weighted by scikit-learn's ``TfidfTransformer`` fitted on those texts, with no
 model download. LangChain calls ``embed_documents`` once per document with all
 its windowed sentences, so the fit sees the whole document, as chunkwise's does.
@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from app.chunkers.similarity import term_counts
+from app.core.chunkers.similarity import term_counts
 
 # LangChain's default sentence rule, used to count the sentences of its chunks.
 LANGCHAIN_SENTENCE = re.compile(r"(?<=[.?!])\s+")

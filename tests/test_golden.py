@@ -15,7 +15,7 @@ import os
 
 import pytest
 
-from app.chunkers import CHUNKERS
+from app.core.chunkers import CHUNKERS
 from tests.conftest import ROOT
 from tests.core.test_properties import check_invariants
 

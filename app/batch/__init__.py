@@ -2,7 +2,7 @@
 
 ``python -m app.batch SOURCE --output DIR [--strategy NAME] [--option KEY=VALUE]...``
 (see :mod:`app.batch.__main__`). Each document is chunked by the core and
-serialised by :mod:`app.serialize`, exactly as ``POST /chunking`` would do it
+serialised by :mod:`app.core.serialize`, exactly as ``POST /chunking`` would do it
 for the same text and options; nothing here imports Flask.
 
 Modules: :mod:`~app.batch.sources` (listing and reading documents),

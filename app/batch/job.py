@@ -26,9 +26,9 @@ from tqdm import tqdm
 
 from app.batch.output import chunk_lines, prepare, write_part
 from app.batch.sources import DocRef, DocumentError, Problem, list_documents, read_text
-from app.chunkers import CHUNKERS, Chunker
-from app.serialize import chunking_result
-from app.warmup import warm_up
+from app.core.chunkers import CHUNKERS, Chunker
+from app.core.serialize import chunking_result
+from app.core.warmup import warm_up
 
 MB = 1_000_000
 # Several partitions per worker keep every worker busy to the end, however

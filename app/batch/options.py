@@ -17,7 +17,7 @@ import typing
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
-from app.chunkers import CHUNKERS, Chunker, InvalidOptions
+from app.core.chunkers import CHUNKERS, Chunker, InvalidOptions
 
 _TRUE = ("true", "1", "yes", "on")
 _FALSE = ("false", "0", "no", "off")

@@ -46,7 +46,7 @@ def chunk_lines(doc_id: DocId, result: dict[str, Any]) -> list[str]:
 
     Args:
         doc_id: The document's id.
-        result: What :func:`app.serialize.chunking_result` gave for it.
+        result: What :func:`app.core.serialize.chunking_result` gave for it.
 
     Returns:
         The lines, without line breaks.

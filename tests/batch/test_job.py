@@ -9,8 +9,8 @@ import pytest
 from app.batch.job import Job, Task, chunk_part, plan, run
 from app.batch.output import OutputError
 from app.batch.sources import DocRef, Problem, list_documents
-from app.chunkers import CHUNKERS
-from app.schemas import STRATEGY_MODELS
+from app.core.chunkers import CHUNKERS
+from app.web.schemas import STRATEGY_MODELS
 from tests.batch.conftest import corpus, read_output, write_folder, write_jsonl
 
 OPTIONS = {"chunk_size": 120, "chunk_overlap": 30}
@@ -159,7 +159,7 @@ def test_an_unreadable_document_is_a_problem_not_a_crash(tmp_path):
 
 
 def test_a_document_the_strategy_fails_on_is_skipped_not_fatal(tmp_path, monkeypatch):
-    from app.chunkers.recursive import RecursiveChunker
+    from app.core.chunkers.recursive import RecursiveChunker
 
     original = RecursiveChunker.chunk
 

@@ -10,7 +10,7 @@ from typing import Literal
 import pytest
 
 from app.batch.options import UsageError, build_chunker, convert, parse_options
-from app.chunkers import CHUNKERS
+from app.core.chunkers import CHUNKERS
 
 BATCH = Path(__file__).resolve().parents[2] / "app" / "batch"
 
@@ -80,5 +80,5 @@ def test_the_batch_command_uses_the_core_not_flask(path):
         elif isinstance(node, ast.ImportFrom) and node.module:
             imported.add(node.module)
     assert not {m for m in imported if m.split(".")[0] in ("flask", "werkzeug")}
-    allowed = ("app.batch", "app.chunkers", "app.types", "app.serialize", "app.warmup")
+    allowed = ("app.batch", "app.core.chunkers", "app.core.types", "app.core.serialize", "app.core.warmup")
     assert all(m.startswith(allowed) for m in imported if m.split(".")[0] == "app"), imported

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from app.analysis import analyze_many, words
+from app.core.analysis import analyze_many, words
 
 
 def test_words_keep_numbers_and_single_characters():

@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.chunkers import InvalidOptions
-from app.chunkers.chat import ChatChunker
-from app.chunkers.chatlog import pauses, read_messages
+from app.core.chunkers import InvalidOptions
+from app.core.chunkers.chat import ChatChunker
+from app.core.chunkers.chatlog import pauses, read_messages
 from tests.core.test_properties import check_invariants
 
 LOG = (

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from app.chunkers.fixed import FixedChunker
+from app.core.chunkers.fixed import FixedChunker
 
 
 def spans(chunks):

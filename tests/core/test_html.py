@@ -4,8 +4,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from app.chunkers.html import HtmlChunker
-from app.chunkers.htmltext import read_blocks
+from app.core.chunkers.html import HtmlChunker
+from app.core.chunkers.htmltext import read_blocks
 from tests.core.test_properties import check_invariants
 
 

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from app.index_cache import IndexCache
+from app.core.index_cache import IndexCache
 
 
 def test_second_lookup_is_a_hit_and_does_not_fit():

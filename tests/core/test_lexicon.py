@@ -1,10 +1,10 @@
-"""Tests for the shipped word lists (app/lexicon.py, app/data/stopwords_en.txt)."""
+"""Tests for the shipped word lists (app/core/lexicon.py, app/core/data/stopwords_en.txt)."""
 
 from __future__ import annotations
 
 import pytest
 
-from app.lexicon import DATA_DIR, load_word_list, stop_words
+from app.core.lexicon import DATA_DIR, load_word_list, stop_words
 
 
 def test_stop_words_is_a_cached_frozenset() -> None:

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.chunkers.markdown import MarkdownChunker
-from app.chunkers.mdoutline import read_outline
+from app.core.chunkers.markdown import MarkdownChunker
+from app.core.chunkers.mdoutline import read_outline
 from tests.core.test_properties import check_invariants
 
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.chunkers import CHUNKERS, InvalidOptions
-from app.chunkers.fixed import FixedChunker
-from app.chunkers.sentence import SentenceChunker
+from app.core.chunkers import CHUNKERS, InvalidOptions
+from app.core.chunkers.fixed import FixedChunker
+from app.core.chunkers.sentence import SentenceChunker
 
 
 @pytest.mark.parametrize("name", sorted(CHUNKERS))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.chunkers.packing import Sizer, Span, pack_chars, pack_spans
+from app.core.chunkers.packing import Sizer, Span, pack_chars, pack_spans
 
 
 @st.composite

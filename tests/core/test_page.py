@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.chunkers import InvalidOptions
-from app.chunkers.page import PageChunker, split_pages
+from app.core.chunkers import InvalidOptions
+from app.core.chunkers.page import PageChunker, split_pages
 from tests.core.test_properties import check_invariants
 
 

@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from app.chunkers import CHUNKERS
+from app.core.chunkers import CHUNKERS
 
 HANG_SECONDS = 60
 MB = 1_000_000

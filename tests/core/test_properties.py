@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from app.chunkers import CHUNKERS
-from app.chunkers.base import measure
+from app.core.chunkers import CHUNKERS
+from app.core.chunkers.base import measure
 
 # html chunks are the visible text of a markup region, not a slice of it.
 VISIBLE_TEXT = {"html"}

@@ -1,4 +1,4 @@
-"""Tests for the offline Punkt sentence splitter (app/chunkers/punkt.py)."""
+"""Tests for the offline Punkt sentence splitter (app/core/chunkers/punkt.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from app.chunkers import punkt
-from app.chunkers.punkt import split_sentences, warm_up
-from app.lexicon import load_word_list
+from app.core.chunkers import punkt
+from app.core.chunkers.punkt import split_sentences, warm_up
+from app.core.lexicon import load_word_list
 
 # Each case: the text, then the sentences a careful human reader expects. Known
 # failures stay in the table, marked xfail(strict=True) with the reason.

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from app.chunkers.packing import Sizer
-from app.chunkers.recursive import SEPARATORS, RecursiveChunker, split_at
+from app.core.chunkers.packing import Sizer
+from app.core.chunkers.recursive import SEPARATORS, RecursiveChunker, split_at
 
 
 def texts(chunks):

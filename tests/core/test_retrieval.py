@@ -6,8 +6,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app import retrieval
-from app.retrieval import K1, METHODS, B, answer, best_sentence, fingerprint, fit, rank, scores, search, top
+from app.core import retrieval
+from app.core.retrieval import (
+    K1,
+    METHODS,
+    B,
+    answer,
+    best_sentence,
+    fingerprint,
+    fit,
+    rank,
+    scores,
+    search,
+    top,
+)
 
 WORDS = ["apple", "pear", "plum", "fig", "the", "of", "5", "x", "running", "runs"]
 

@@ -7,10 +7,10 @@ import random
 
 import pytest
 
-from app.chunkers import CHUNKERS
-from app.chunkers.base import InvalidOptions
-from app.chunkers.grouping import Group
-from app.chunkers.semantic import SemanticChunker, SemanticOptions, analyze, split_units
+from app.core.chunkers import CHUNKERS
+from app.core.chunkers.base import InvalidOptions
+from app.core.chunkers.grouping import Group
+from app.core.chunkers.semantic import SemanticChunker, SemanticOptions, analyze, split_units
 
 BEES = "Bees make honey in the hive. The hive holds honey and bees."
 CHESS = "Chess is a board game. The chess board has squares."

@@ -7,9 +7,9 @@ import dataclasses
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from app.chunkers.grouping import Group
-from app.chunkers.semantic import SemanticChunker, SemanticOptions, analyze
-from app.chunkers.thresholds import DEFAULT_AMOUNTS
+from app.core.chunkers.grouping import Group
+from app.core.chunkers.semantic import SemanticChunker, SemanticOptions, analyze
+from app.core.chunkers.thresholds import DEFAULT_AMOUNTS
 
 TOPICS = [
     "bee hive honey queen comb nectar".split(),

@@ -7,11 +7,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from nltk.tokenize.texttiling import TextTilingTokenizer
 
-from app.chunkers import topic
-from app.chunkers.packing import Span
-from app.chunkers.recursive import RecursiveChunker
-from app.chunkers.topic import TopicChunker, segment_topics
-from app.lexicon import stop_words
+from app.core.chunkers import topic
+from app.core.chunkers.packing import Span
+from app.core.chunkers.recursive import RecursiveChunker
+from app.core.chunkers.topic import TopicChunker, segment_topics
+from app.core.lexicon import stop_words
 from tests.core.test_properties import check_invariants
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"

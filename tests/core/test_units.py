@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from app.chunkers.paragraph import ParagraphChunker
-from app.chunkers.sentence import SentenceChunker
+from app.core.chunkers.paragraph import ParagraphChunker
+from app.core.chunkers.sentence import SentenceChunker
 
 
 def texts(chunks):

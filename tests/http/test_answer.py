@@ -5,8 +5,9 @@ from __future__ import annotations
 import flask
 import pytest
 
-from app import create_app, retrieval
-from app.schemas import ANSWER_CHUNK_SIZE
+from app import create_app
+from app.core import retrieval
+from app.web.schemas import ANSWER_CHUNK_SIZE
 from tests.conftest import ROOT
 
 CHUNKS = [

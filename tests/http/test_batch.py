@@ -9,9 +9,9 @@ import pytest
 from openapi_spec_validator import validate as validate_openapi
 
 from app import create_app
-from app.chunkers import CHUNKERS, InvalidOptions
-from app.chunkers.recursive import RecursiveChunker
-from app.schemas import STRATEGY_MODELS
+from app.core.chunkers import CHUNKERS, InvalidOptions
+from app.core.chunkers.recursive import RecursiveChunker
+from app.web.schemas import STRATEGY_MODELS
 
 TEXTS = [
     "Batches let a pipeline send many texts at once. Each one is chunked on its own.\n\n"

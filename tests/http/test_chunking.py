@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from app.chunkers import CHUNKERS
+from app.core.chunkers import CHUNKERS
 
 TEXT = "First paragraph, one sentence. Another sentence here.\n\nSecond paragraph is short."
 

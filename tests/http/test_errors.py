@@ -7,7 +7,7 @@ import io
 import pytest
 
 from app import create_app
-from app.chunkers import CHUNKERS
+from app.core.chunkers import CHUNKERS
 
 
 def assert_error(response, status, code, field=None):

@@ -4,7 +4,7 @@ import re
 
 from openapi_spec_validator import validate
 
-from app.chunkers import CHUNKERS
+from app.core.chunkers import CHUNKERS
 
 
 def test_service_info_lists_strategies_options_and_limits(client):

@@ -5,7 +5,7 @@ import io
 import pytest
 
 from app import create_app
-from app.schemas import SemanticResponse
+from app.web.schemas import SemanticResponse
 
 BEES = "Bees make honey in the hive. The hive holds honey and bees."
 CHESS = "Chess is a board game. The chess board has squares."

@@ -109,7 +109,7 @@ def test_unmatched_paths_and_field_errors_are_logged(client, capsys):
 
 
 def test_long_string_figures_are_dropped(capsys):
-    from app.observability import note_work
+    from app.ops.observability import note_work
 
     app = create_app({"TESTING": True})
 

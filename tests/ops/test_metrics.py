@@ -94,7 +94,7 @@ def test_answer_cache_hits_and_misses(client):
 
 
 def test_cache_figure_is_counted_whatever_the_view(app):
-    from app.observability import note_work
+    from app.ops.observability import note_work
 
     @app.get("/cached/<result>")
     def cached(result):
@@ -135,7 +135,7 @@ def live_scrape(url: str) -> str:
 def seed_stale_counts(directory: Path) -> None:
     """Leave files of an earlier run with 1000 /chunking requests in the metrics directory."""
     code = (
-        "from app import metrics\n"
+        "from app.ops import prometheus as metrics\n"
         "for _ in range(1000): metrics.REQUESTS.labels('/chunking', 'POST', '200').inc()\n"
     )
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(directory)}

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from app import create_app
-from app.chunkers import CHUNKERS
+from app.core.chunkers import CHUNKERS
 from tests.conftest import ROOT
 
 COLLECTION_PATH = ROOT / "samples" / "chunkwise.postman_collection.json"

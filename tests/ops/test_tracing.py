@@ -12,7 +12,8 @@ import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
 
-from app import create_app, tracing
+from app import create_app
+from app.ops import tracing
 from tests.conftest import ROOT, start_gunicorn, stop
 
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"

@@ -1,4 +1,4 @@
-"""The worker's garbage collector settings (app/gc_tuning.py), as gunicorn gets them from wsgi.py."""
+"""The worker's garbage collector settings (app/ops/gc_tuning.py), as gunicorn gets them from wsgi.py."""
 
 from __future__ import annotations
 

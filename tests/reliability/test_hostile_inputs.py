@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 from app import create_app
-from app.chunkers import CHUNKERS
 from app.config import DEFAULTS
+from app.core.chunkers import CHUNKERS
 
 HANG_SECONDS = 120
 MB = 1_000_000
@@ -294,7 +294,7 @@ def test_chunk_size_1_on_the_largest_text_is_refused_before_work(client, monkeyp
 
 
 def test_semantic_max_chunk_size_1_on_the_largest_text_is_refused_before_work(client, monkeypatch):
-    from app.routes import semantic
+    from app.web.routes import semantic
 
     calls = []
     monkeypatch.setattr(semantic, "analyze", lambda *args, **kwargs: calls.append(args))

@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from app import create_app
-from app.chunkers import CHUNKERS
-from app.chunkers.base import measure
-from app.chunkers.semantic import SemanticOptions
+from app.core.chunkers import CHUNKERS
+from app.core.chunkers.base import measure
+from app.core.chunkers.semantic import SemanticOptions
 from tests.core.test_properties import check_invariants, structured_text
 from tests.reliability.test_hostile_inputs import check_chunks
 

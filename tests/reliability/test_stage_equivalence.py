@@ -6,9 +6,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from nltk.tokenize.texttiling import TextTilingTokenizer
 
-from app.chunkers import CHUNKERS
-from app.chunkers.topic import _LinearTextTiling
-from app.lexicon import stop_words
+from app.core.chunkers import CHUNKERS
+from app.core.chunkers.topic import _LinearTextTiling
+from app.core.lexicon import stop_words
 
 WORDS = [
     "bees",

@@ -1,0 +1,77 @@
+"""Fixed windows of characters or words, with overlap.
+
+In characters a window that would end inside a word is pulled back to the
+last whitespace in it, so words are cut only when a single word is longer
+than the window. In words a window is ``chunk_size`` whole words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.core.chunkers.base import SizeOptions
+from app.core.chunkers.packing import Span, trim
+from app.core.types import Chunk
+
+_WORD = re.compile(r"\S+")
+# The whitespace after which only non-whitespace follows up to the end of the
+# searched range (endpos): the last word boundary of a window.
+_LAST_SPACE = re.compile(r"\s(?=\S*\Z)")
+_FIRST_NON_SPACE = re.compile(r"\S")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FixedChunker(SizeOptions):
+    """Windows of ``chunk_size`` characters or words, stepping by size minus overlap."""
+
+    def chunk(self, text: str) -> list[Chunk]:
+        """Split ``text`` into fixed windows; see the module docstring."""
+        spans = self._word_windows(text) if self.unit == "words" else self._char_windows(text)
+        return [Chunk.from_span(text, s, e) for s, e in spans]
+
+    def _word_windows(self, text: str) -> list[Span]:
+        words = [m.span() for m in _WORD.finditer(text)]
+        step = self.chunk_size - self.chunk_overlap
+        spans: list[Span] = []
+        for i in range(0, len(words), step):
+            last = min(i + self.chunk_size, len(words)) - 1
+            spans.append(Span(words[i][0], words[last][1]))
+            if last == len(words) - 1:
+                break
+        return spans
+
+    def _char_windows(self, text: str) -> list[Span]:
+        spans: list[Span] = []
+        first = _FIRST_NON_SPACE.search(text)
+        pos = first.start() if first else len(text)
+        while pos < len(text):
+            end = self._window_end(text, pos)
+            span = trim(text, pos, end)
+            if span is not None:
+                spans.append(span)
+            if end >= len(text):
+                break
+            pos = self._next_start(text, pos, end)
+        return spans
+
+    def _window_end(self, text: str, pos: int) -> int:
+        end = min(pos + self.chunk_size, len(text))
+        if end < len(text) and not text[end].isspace() and not text[end - 1].isspace():
+            space = _LAST_SPACE.search(text, pos + 1, end)
+            if space is not None:
+                end = space.start()
+        return end
+
+    def _next_start(self, text: str, pos: int, end: int) -> int:
+        start = end
+        if self.chunk_overlap:
+            start = max(end - self.chunk_overlap, pos + 1)
+            if not text[start - 1].isspace():
+                # Begin the overlap at the next word boundary rather than mid-word;
+                # with none left in the window there is no overlap.
+                boundary = _SPACE.search(text, start, end)
+                start = boundary.end() if boundary else end
+        first = _FIRST_NON_SPACE.search(text, start)
+        return first.start() if first else len(text)

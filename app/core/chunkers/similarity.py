@@ -1,0 +1,129 @@
+"""Adjacent similarity of units: TF-IDF over a window of neighbours, cosine across each gap.
+
+For the gap between unit ``i`` and unit ``i + 1`` the left vector sums the
+term counts of units ``i - window .. i`` and the right vector those of units
+``i + 1 .. i + 1 + window`` (cut at the ends of the text). Each unit thus
+takes in ``window`` neighbours on each side, except across the gap being
+measured: a vector that reached over the gap would contain part of the other
+side and compare the text with itself, which flattens the curve exactly where
+a topic changes (LangChain's ``buffer_size`` does that; see
+``benchmarks/bench_segmentation.py``). Counts are weighted by scikit-learn's
+``TfidfTransformer``, with document frequencies counted over the units, and
+rows are L2-normalised, so a similarity is a row-wise dot product.
+
+Every step is a sparse matrix operation: the window sums are one product
+with a banded matrix, and the similarities one element-wise product of two
+row-shifted views. No Python loop runs over units or pairs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import chain
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+from sklearn.feature_extraction.text import TfidfTransformer
+
+from app.core.analysis import analyze_many, words
+
+#: Decimal places every similarity is rounded to, before any comparison, so
+#: the numbers a client sees are exactly the numbers thresholds were applied to.
+DECIMALS = 6
+
+#: The similarity across a gap where one side has no content word (only stop
+#: words and punctuation): no evidence of a topic change, so the
+#: units stay together. It also makes identical contentless units similar.
+EMPTY_SIMILARITY = 1.0
+
+
+def term_counts(texts: Sequence[str]) -> sp.csr_matrix | None:
+    """Stemmed content-term counts, one row per text: the terms of :func:`app.core.analysis.analyze_many`.
+
+    The texts are tokenised once (:func:`app.core.analysis.words`); stop words and
+    stemming are then decided once per distinct word, by ``analyze_many`` on
+    the vocabulary, and the counts assembled with numpy. That is about three
+    times faster than counting ``analyze_many``'s per-text term lists, which
+    walks every word of the text in Python several times.
+
+    Args:
+        texts: The units, in order.
+
+    Returns:
+        A CSR matrix of shape ``(len(texts), distinct terms)``, or None when
+        no text has a content word.
+    """
+    tokens = [words(t) for t in texts]
+    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+    index: dict[str, int] = {}
+    ids = np.array([index.setdefault(w, len(index)) for w in chain.from_iterable(tokens)], dtype=np.int64)
+    columns: dict[str, int] = {}
+    # -1 marks a stop word; every other word maps to its stem's column.
+    column_of = np.array(
+        [columns.setdefault(t[0], len(columns)) if t else -1 for t in analyze_many(index)] or [-1],
+        dtype=np.int64,
+    )
+    cols = column_of[ids]
+    keep = cols >= 0
+    if not keep.any():
+        return None
+    rows = np.repeat(np.arange(len(texts)), lengths)[keep]
+    data = np.ones(rows.size)
+    counts = sp.csr_matrix((data, (rows, cols[keep])), shape=(len(texts), len(columns)))
+    counts.sum_duplicates()
+    return counts
+
+
+def _window_sums(counts: sp.csr_matrix, window: int) -> sp.csr_matrix:
+    """Row ``r`` sums rows ``r - window .. r``, over the counts padded with ``window`` empty rows."""
+    n, width = counts.shape
+    size = n + window
+    padded = sp.vstack([counts, sp.csr_matrix((window, width))], format="csr")
+    band = sp.diags(
+        [np.ones(size - k) for k in range(window + 1)], [-k for k in range(window + 1)], format="csr"
+    )
+    summed: sp.csr_matrix = band @ padded
+    return summed
+
+
+def adjacent_similarities(texts: Sequence[str], window: int) -> NDArray[np.float64]:
+    """Cosine similarity across each gap between consecutive units.
+
+    Args:
+        texts: The units, in order.
+        window: Neighbouring units each side of a gap takes in (0 compares
+            single units).
+
+    Returns:
+        ``len(texts) - 1`` similarities in [0, 1], rounded to ``DECIMALS``;
+        ``EMPTY_SIMILARITY`` where a side has no content word.
+    """
+    if len(texts) < 2:
+        return np.zeros(0)
+    return similarities_from_counts(term_counts(texts), len(texts), window)
+
+
+def similarities_from_counts(counts: sp.csr_matrix | None, n: int, window: int) -> NDArray[np.float64]:
+    """:func:`adjacent_similarities` from the units' term counts (see :func:`term_counts`).
+
+    Args:
+        counts: Term counts of the ``n`` units, or None when none has a content word.
+        n: Number of units, at least 2.
+        window: Neighbouring units each side of a gap takes in.
+
+    Returns:
+        The ``n - 1`` rounded similarities.
+    """
+    if counts is None:
+        return np.full(n - 1, EMPTY_SIMILARITY)
+    # A window wider than the text adds nothing but empty diagonals.
+    window = min(window, n - 1)
+    weights = TfidfTransformer().fit(counts)
+    vectors = weights.transform(_window_sums(counts, window)).tocsr()
+    left, right = vectors[: n - 1], vectors[window + 1 : n + window]
+    dots = np.asarray(left.multiply(right).sum(axis=1)).ravel()
+    empty = (left.getnnz(axis=1) == 0) | (right.getnnz(axis=1) == 0)
+    dots[empty] = EMPTY_SIMILARITY
+    result: NDArray[np.float64] = np.clip(np.round(dots, DECIMALS), 0.0, 1.0)
+    return result

@@ -1,0 +1,1 @@
+"""Operations: JSON logs, Prometheus metrics, OpenTelemetry traces and process tuning."""

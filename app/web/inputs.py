@@ -1,0 +1,106 @@
+"""Reading a request into a dict of fields, whatever its content type.
+
+``/chunking`` and ``/semantic-chunking`` take a JSON object, a text/plain
+body with options in the query string, or multipart/form-data with a
+``file`` part and options as form fields or query string. JSON values are
+validated strictly (``"5"`` is not a number); query and form values are
+strings, so they are converted by the field's type.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+
+from app.web.errors import InvalidBody, InvalidField, UnsupportedMediaType
+from app.web.jsonio import loads_strict
+
+JSON = "application/json"
+TEXT = "text/plain"
+MULTIPART = "multipart/form-data"
+
+
+def read_fields(accepted: tuple[str, ...] = (JSON,)) -> tuple[dict[str, Any], bool]:
+    """Read the request's fields.
+
+    Args:
+        accepted: The content types the endpoint reads.
+
+    Returns:
+        The fields, and whether they came as typed JSON (validate strictly)
+        rather than as strings.
+
+    Raises:
+        UnsupportedMediaType: For any other content type.
+        InvalidBody: For malformed JSON, a non-object, or invalid UTF-8.
+        InvalidField: For a query string beside a JSON body, naming its first key.
+    """
+    mimetype = request.mimetype
+    if mimetype == JSON and JSON in accepted:
+        _no_query()
+        return _json_object(), True
+    if mimetype == TEXT and TEXT in accepted:
+        return {**_query(), "text": _utf8(request.get_data(cache=False), "text")}, False
+    if mimetype == MULTIPART and MULTIPART in accepted:
+        return _multipart(), False
+    got = mimetype or "none"
+    raise UnsupportedMediaType(f"Content-Type must be one of {', '.join(accepted)} (got {got})")
+
+
+def _json_object() -> dict[str, Any]:
+    # Parsed here rather than by request.get_json(), whose 400 hides the
+    # reason outside debug mode; the client deserves to know what is wrong.
+    try:
+        data = loads_strict(request.get_data(cache=False))
+    except UnicodeDecodeError as exc:
+        raise InvalidBody(f"the body is not valid UTF-8 (byte {exc.start})", "body") from None
+    except ValueError as exc:
+        raise InvalidBody(f"the body is not valid JSON: {exc}", "body") from None
+    if not isinstance(data, dict):
+        raise InvalidBody("the body must be a JSON object", "body")
+    return data
+
+
+def _no_query() -> None:
+    # With a JSON body the options are in the body; a query string beside it
+    # would otherwise be ignored without a word, and the client would get the
+    # default it did not ask for.
+    key = next(iter(request.args), None)
+    if key is not None:
+        raise InvalidField(f"{key}: with a JSON body, options go in the body, not in the query string", key)
+
+
+def _utf8(raw: bytes, field: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidField(f"{field} is not valid UTF-8 (byte {exc.start})", field) from None
+
+
+def _query() -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for key, values in request.args.lists():
+        if len(values) > 1:
+            raise InvalidField(f"{key} is given more than once", key)
+        fields[key] = values[0]
+    return fields
+
+
+def _multipart() -> dict[str, Any]:
+    form_keys = set(request.form) | set(request.files)
+    fields = {k: v for k, v in _query().items() if k not in form_keys}
+    for key, values in request.form.lists():
+        if len(values) > 1:
+            raise InvalidField(f"{key} is given more than once", key)
+        fields[key] = values[0]
+    if "text" in fields:
+        raise InvalidField("send the text as the file part, not as a text field", "text")
+    upload = request.files.get("file")
+    if upload is None:
+        raise InvalidField("multipart requests need a file part named 'file'", "file")
+    extra = set(request.files) - {"file"}
+    if extra:
+        raise InvalidField(f"unknown file part {sorted(extra)[0]!r}", sorted(extra)[0])
+    fields["text"] = _utf8(upload.read(), "file")
+    return fields

@@ -1,0 +1,184 @@
+"""POST /answer: the chunk that best answers a question, with its score, sentence and ranking."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from flask import Blueprint, current_app, jsonify
+from flask.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
+
+from app.core import retrieval
+from app.core.chunkers import CHUNKERS, Chunker
+from app.core.index_cache import IndexCache
+from app.core.types import Chunk
+from app.ops.observability import note_work
+from app.ops.tracing import stage
+from app.web.errors import InvalidField, PayloadTooLarge, TooManyChunks
+from app.web.inputs import JSON, read_fields
+from app.web.openapi import Operation
+from app.web.routes.chunking import check_chunk_count, check_text
+from app.web.schemas import (
+    ANSWER_CHUNK_SIZE,
+    ANSWER_CHUNKING_FIELDS,
+    STRATEGY_MODELS,
+    AnswerRequest,
+    AnswerResponse,
+    ChunkRequest,
+    validate,
+)
+
+bp = Blueprint("answer", __name__)
+
+CACHE_KEY = "chunkwise_answer_cache"
+SCORE_DECIMALS = 4
+
+
+@bp.record
+def _install_cache(state: BlueprintSetupState) -> None:
+    # One cache per app (and so per gunicorn worker), sized by its own config.
+    state.app.extensions.setdefault(CACHE_KEY, IndexCache(state.app.config["ANSWER_CACHE_SIZE"]))
+
+
+def index_cache() -> IndexCache[retrieval.Index]:
+    """The current app's cache of fitted indexes."""
+    cache: IndexCache[retrieval.Index] = current_app.extensions[CACHE_KEY]
+    return cache
+
+
+def check_request(request: Any, config: Mapping[str, Any]) -> None:
+    """Refuse what validation alone cannot: both or neither of chunks/text, options without text, top_k.
+
+    Raises:
+        InvalidField: Naming the field at fault.
+    """
+    if request.chunks is not None and request.text is not None:
+        raise InvalidField("give either chunks or text, not both", "text")
+    if request.chunks is None and request.text is None:
+        raise InvalidField("chunks is required (or a text to chunk)", "chunks")
+    if request.chunks is not None:
+        given = sorted(ANSWER_CHUNKING_FIELDS & request.model_fields_set)
+        if given:
+            raise InvalidField(f"{given[0]} is a chunking option; it applies only with text", given[0])
+    if request.top_k > config["MAX_TOP_K"]:
+        raise InvalidField(f"top_k: must be at most {config['MAX_TOP_K']}", "top_k")
+
+
+def check_chunks(chunks: list[str], config: Mapping[str, Any]) -> None:
+    """Refuse more chunks, or more characters in all, than the configured limits.
+
+    Raises:
+        PayloadTooLarge: Naming ``chunks``.
+    """
+    count_limit, chars_limit = config["MAX_ANSWER_CHUNKS"], config["MAX_TEXT_CHARS"]
+    if len(chunks) > count_limit:
+        raise PayloadTooLarge(f"{len(chunks)} chunks; the limit is {count_limit}", "chunks")
+    chars = sum(map(len, chunks))
+    if chars > chars_limit:
+        raise PayloadTooLarge(f"the chunks hold {chars} characters; the limit is {chars_limit}", "chunks")
+
+
+def chunk_text(request: Any, config: Mapping[str, Any]) -> list[Chunk]:
+    """Chunk the request's ``text`` as POST /chunking would, with /answer's defaults.
+
+    Raises:
+        PayloadTooLarge: When the text is over ``MAX_TEXT_CHARS``.
+        InvalidField: When an option is wrong for the strategy.
+        TooManyChunks: When the text gives more than ``MAX_ANSWER_CHUNKS`` chunks.
+    """
+    check_text(request.text, config)
+    fields = {k: getattr(request, k) for k in ANSWER_CHUNKING_FIELDS & request.model_fields_set}
+    fields.update(text=request.text, strategy=request.strategy)
+    if "chunk_size" in STRATEGY_MODELS[request.strategy].model_fields:
+        fields.setdefault("chunk_size", ANSWER_CHUNK_SIZE)
+    options = validate(ChunkRequest, fields, strict=True, tagged=True).model_dump(
+        exclude={"text", "strategy"}
+    )
+    chunker: Chunker = CHUNKERS[request.strategy](**options)
+    limit = config["MAX_ANSWER_CHUNKS"]
+    check_chunk_count(request.text, chunker, {"MAX_CHUNKS": limit})
+    chunks = chunker.chunk(request.text)
+    if len(chunks) > limit:
+        raise TooManyChunks(f"the text gives {len(chunks)} chunks; the limit is {limit}", "chunk_size")
+    return chunks
+
+
+def answer_payload(
+    result: retrieval.Answer, chunks: list[str], method: str, spans: list[tuple[int, int]] | None
+) -> dict[str, Any]:
+    """Serialise an answer in SPEC's shape, scores rounded to 4 decimals.
+
+    ``spans`` are the chunks' offsets in the request's ``text``, when it gave one.
+    """
+    sentence = result.sentence
+    found = result.chunk_index
+    span = spans[found] if spans is not None and found is not None else (None, None)
+    return {
+        "answer": chunks[found] if found is not None else "",
+        "found": result.found,
+        "score": round(result.score, SCORE_DECIMALS) if result.score is not None else None,
+        "chunk_index": found,
+        "answer_start": span[0],
+        "answer_end": span[1],
+        "sentence": sentence.text if sentence else "",
+        "sentence_start": sentence.start if sentence else None,
+        "sentence_end": sentence.end if sentence else None,
+        "method": method,
+        "ranking": [{"index": r.index, "score": round(r.score, SCORE_DECIMALS)} for r in result.ranking],
+    }
+
+
+class Candidates(NamedTuple):
+    """The chunks to rank, their offsets in ``text`` (None for given chunks), figures for the log."""
+
+    texts: list[str]
+    spans: list[tuple[int, int]] | None
+    figures: Mapping[str, str | int]
+
+
+def candidate_chunks(request: Any, config: Mapping[str, Any]) -> Candidates:
+    """The chunks to rank, checked against the limits, and figures for :func:`note_work`."""
+    check_request(request, config)
+    if request.chunks is not None:
+        check_chunks(request.chunks, config)
+        figures = {"input_chars": sum(map(len, request.chunks)), "chunks": len(request.chunks)}
+        return Candidates(request.chunks, None, figures)
+    chunks = chunk_text(request, config)
+    figures = {"strategy": request.strategy, "input_chars": len(request.text), "chunks": len(chunks)}
+    return Candidates([c.text for c in chunks], [(c.start, c.end) for c in chunks], figures)
+
+
+def fit(chunks: list[str], method: retrieval.Method) -> retrieval.Index:
+    """Fit an index, as a traced ``vectorise`` stage (only on a cache miss)."""
+    with stage("vectorise", method=method):
+        return retrieval.fit(chunks, method)
+
+
+@bp.post("/answer")
+def answer() -> ResponseReturnValue:
+    """Rank the chunks (or the chunks of ``text``) for the question; answer with the best and its evidence."""
+    fields, _ = read_fields((JSON,))
+    request = validate(AnswerRequest, fields, strict=True)
+    chunks, spans, figures = candidate_chunks(request, current_app.config)
+    method = request.method
+    index, hit = index_cache().get_or_fit(retrieval.fingerprint(chunks, method), lambda: fit(chunks, method))
+    with stage("rank", method=method):
+        result = retrieval.answer(
+            index, request.question, chunks, top_k=request.top_k, min_score=request.min_score
+        )
+    note_work(answer_method=method, cache="hit" if hit else "miss", **figures)
+    return jsonify(answer_payload(result, chunks, method, spans))
+
+
+OPERATIONS = [
+    Operation(
+        "/answer",
+        "post",
+        "Pick the chunk that best answers a question (BM25 or TF-IDF), with its best sentence.",
+        response=AnswerResponse,
+        request=AnswerRequest,
+        request_name="AnswerRequest",
+        errors=(400, 413, 415, 422),
+    ),
+]
