@@ -132,7 +132,7 @@ def _log_request(
         "endpoint": endpoint,
         "status": status,
         "duration_ms": round(seconds * 1000, 3),
-        "request_bytes": req.content_length or 0,
+        "request_bytes": _content_length(req.environ),
         "response_bytes": response.content_length,
         "pid": os.getpid(),
     }
@@ -148,6 +148,15 @@ def _log_request(
     record = request_log.makeRecord(request_log.name, _INFO, "", 0, "request", (), None)
     record.fields = fields
     request_log.handle(record)
+
+
+def _content_length(environ: dict[str, Any]) -> int:
+    # What request.content_length gives (0 when absent or malformed), without
+    # building the headers view for one value.
+    try:
+        return max(0, int(environ.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 0
 
 
 def _add_error(fields: dict[str, Any], response: Response) -> None:
