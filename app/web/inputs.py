@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import request
 
-from app.web.errors import InvalidBody, InvalidField, UnsupportedMediaType
+from app.web.errors import InvalidBody, InvalidField, UnsupportedMediaType, content_type_hint
 from app.web.jsonio import loads_strict
 
 JSON = "application/json"
@@ -48,7 +48,9 @@ def read_fields(accepted: tuple[str, ...] = (JSON,)) -> tuple[dict[str, Any], bo
     if mimetype == MULTIPART and MULTIPART in accepted:
         return _multipart(), False
     got = mimetype or "none"
-    raise UnsupportedMediaType(f"Content-Type must be one of {', '.join(accepted)} (got {got})")
+    raise UnsupportedMediaType(
+        f"Content-Type must be one of {', '.join(accepted)} (got {got}); {content_type_hint(accepted)}"
+    )
 
 
 def _json_object() -> dict[str, Any]:

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict
 from app.core.chunkers import CHUNKERS
 from app.core.warmup import warm_up
 from app.web.openapi import Operation
-from app.web.schemas import DEFAULT_STRATEGY, STRATEGY_MODELS
+from app.web.schemas import DEFAULT_STRATEGY, STRATEGY_MODELS, plain
 
 bp = Blueprint("meta", __name__)
 
@@ -70,7 +70,7 @@ def strategy_catalogue() -> dict[str, Any]:
             if k not in ("text", "strategy")
         }
         catalogue[name] = {
-            "description": (CHUNKERS[name].__doc__ or "").strip().splitlines()[0],
+            "description": plain((CHUNKERS[name].__doc__ or "").strip().splitlines()[0]),
             "options": options,
         }
     return catalogue
