@@ -264,7 +264,7 @@ def validate(
 # apply only with `text`, where the chosen strategy's own model checks them.
 ANSWER_STRATEGY = "recursive"
 #: /answer's chunk_size for `text`, chosen on benchmarks/bench_answer.py's
-#: evaluation set (README, "POST /answer").
+#: evaluation set (docs/reference.md, "POST /answer").
 ANSWER_CHUNK_SIZE = 500
 MAX_QUESTION_CHARS = 10_000
 
