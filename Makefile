@@ -73,7 +73,8 @@ test: $(VENV)/.dev browser $(NEWMAN_STAMP)
 BASE_URL ?= http://$(HOST):$(PORT)
 NEWMAN_ARGS ?=
 postman:
-	@command -v npm >/dev/null || { echo "make postman: newman is installed with npm, which is missing (apt-get install npm)"; exit 2; }
+	@[ -f $(NEWMAN_STAMP) ] || command -v npm >/dev/null \
+		|| { echo "make postman: newman is installed with npm, which is missing (apt-get install npm)"; exit 2; }
 	@$(MAKE) --no-print-directory $(NEWMAN_STAMP)
 	@$(PYTHON) -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1] + '/healthz', timeout=5)" "$(BASE_URL)" 2>/dev/null \
 		|| { echo "make postman: no chunkwise answers at $(BASE_URL); start it first (make run), or set BASE_URL=..."; exit 2; }
