@@ -36,15 +36,14 @@ before a capitalised line reads as a heading.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from itertools import pairwise
 
 from app.core.chunkers import sentence_rules as rules
 from app.core.chunkers.sentence_rules import CLOSERS, OPENERS
 
 #: A blank line (only whitespace between two newlines) or U+2029 PARAGRAPH
 #: SEPARATOR: a paragraph break, and so always a sentence break.
-_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n|\u2029")
+_PARAGRAPH = r"\n[^\S\n]*\n|\u2029"
+_PARAGRAPH_BREAK = re.compile(_PARAGRAPH)
 _NON_SPACE = re.compile(r"\S")
 
 #: Possessive quantifiers stop a backtrack from splitting off the closers.
@@ -53,9 +52,10 @@ _CANDIDATE = re.compile(
     # The look-ahead on one character class comes first because it lets the
     # regex engine skip quickly to the next candidate (four times faster on
     # prose than the bare alternation).
-    r"(?=[.?!…\n)。｡！？])"
+    r"(?=[.?!…\n)。｡！？\u2029])"
     rf"(?:(?P<cjk>{_CJK_END})"
     rf"|(?P<end>\.(?:[^\S\n]\.){{2,}}|[.?!…]+)(?P<close>[{CLOSERS}]*)(?=\s|\Z)"
+    rf"|(?P<para>{_PARAGRAPH})"
     # A line break matters only before a capital, a digit, a list or chat
     # marker, or a short lowercase label ("ben: ", "b) "): wrapped prose
     # continuing in lowercase is skipped by the regex itself.
@@ -124,11 +124,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         # Split the range as a text of its own: look-behinds in the rules
         # must not see characters outside it.
         return [(s + start, e + start) for s, e in split_sentences(text[start:stop])]
-    spans: list[tuple[int, int]] = []
-    for p_start, p_end in _paragraphs(text, 0, stop):
-        cuts = [p_start, *_Scanner(text, p_start, p_end).cuts(), p_end]
-        spans.extend(span for s, e in pairwise(cuts) if s < e and (span := _trim(text, s, e)))
-    return spans
+    return _Scanner(text).spans()
 
 
 def warm_up() -> None:
@@ -136,77 +132,64 @@ def warm_up() -> None:
 
     Call it from a readiness probe so the first request does not pay for it.
     """
-    split_sentences("Warm up, e.g. at 9 a.m. Done.\n- item")
-
-
-def _paragraphs(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Yield the trimmed, non-empty paragraphs of ``text[start:end]``."""
-    pos = start
-    for match in _PARAGRAPH_BREAK.finditer(text, start, end):
-        if span := _trim(text, pos, match.start()):
-            yield span
-        pos = match.end()
-    if span := _trim(text, pos, end):
-        yield span
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Shrink ``[start, end)`` to exclude surrounding whitespace; ``None`` if empty."""
-    piece = text[start:end]
-    right = len(piece.rstrip())
-    if right == 0:
-        return None
-    return start + len(piece) - len(piece.lstrip()), start + right
-
-
-def _skip_space(text: str, pos: int, end: int) -> int:
-    """Return the first non-whitespace index in ``[pos, end)``, else ``end``."""
-    match = _NON_SPACE.search(text, pos, end)
-    return match.start() if match else end
+    split_sentences("Warm up, e.g. at 9 a.m. Done.\n- item (a) One (b) Two\n\nEnd")
 
 
 class _Scanner:
-    """One pass over a paragraph, deciding each candidate as it comes.
+    """One pass over a text, deciding each candidate as it comes.
 
-    State kept between candidates, all O(1): where the current sentence
-    starts, the last list marker seen (so "2)" after "1)" starts an item) and
-    the paragraph's longest line (computed once, when a line break needs it).
+    State kept between candidates, all O(1): where the current sentence and
+    paragraph start, the last list marker seen (so "2)" after "1)" starts an
+    item) and the paragraph's longest line (computed once per paragraph, when
+    a line break needs it).
     """
 
-    __slots__ = ("_end", "_marker", "_out", "_seg", "_start", "_text", "_width")
+    __slots__ = ("_end", "_marker", "_para", "_seg", "_spans", "_text", "_width")
 
-    def __init__(self, text: str, start: int, end: int) -> None:
-        self._text, self._start, self._end = text, start, end
-        self._seg = start
+    def __init__(self, text: str) -> None:
+        self._text, self._end = text, len(text)
+        self._para = 0
+        self._seg = _skip_space(text, 0, self._end)
         self._marker: str | None = None
         self._width = -1
-        self._out: list[int] = []
+        self._spans: list[tuple[int, int]] = []
 
-    def cuts(self) -> list[int]:
-        """Return the positions, in order, where a new sentence begins."""
-        for match in _CANDIDATE.finditer(self._text, self._start, self._end):
+    def spans(self) -> list[tuple[int, int]]:
+        """Return the trimmed sentence spans of the whole text."""
+        for match in _CANDIDATE.finditer(self._text):
             # The last group that matched tells the kind: 1 cjk, 3 close
-            # (after end), 4 line, 5 item.
+            # (after end), 4 paragraph, 5 line, 6 item.
             kind = match.lastindex
             if kind == 3:
                 self._terminal(match)
-            elif kind == 4:
-                self._line(match.start())
             elif kind == 5:
+                self._line(match.start())
+            elif kind == 4:
+                self._cut(match.start())
+                self._para, self._marker, self._width = match.end(), None, -1
+            elif kind == 6:
                 self._item(match)
             else:
                 self._cut(match.end())
-        return self._out
+        self._cut(self._end)
+        return self._spans
 
     def _cut(self, pos: int) -> None:
-        if pos > self._seg:
-            self._out.append(pos)
-            self._seg = _skip_space(self._text, pos, self._end)
+        """End the current sentence before ``pos`` (if it holds anything)."""
+        seg = self._seg
+        if pos > seg:
+            text = self._text
+            self._spans.append((seg, seg + len(text[seg:pos].rstrip())))
+            # Whitespace between sentences is short: look at a small window
+            # first and search further only when it is all whitespace.
+            gap = text[pos : pos + 16]
+            skipped = len(gap) - len(gap.lstrip())
+            self._seg = pos + skipped if skipped < len(gap) else _skip_space(text, pos, self._end)
 
     def _terminal(self, match: re.Match[str]) -> None:
         """Decide at ``.?!`` or an ellipsis, with any closers after it."""
         text, cut = self._text, match.end()
-        after = _NEXT.match(text, cut, self._end)
+        after = _NEXT.match(text, cut)
         if after is None:
             return
         word, term = after.group(2), match.group("end")
@@ -227,10 +210,9 @@ class _Scanner:
     def _period_ends(self, pos: int, after: str) -> bool:
         """Decide at a bare period at ``pos``; list markers are handled here."""
         text = self._text
-        low = max(self._seg, pos - 48)
-        word_start = max(text.rfind(" ", low, pos), text.rfind("\n", low, pos), text.rfind("\t", low, pos))
-        word_start = low if word_start < 0 else word_start + 1
-        raw = text[word_start:pos]
+        window = text[max(self._seg, pos - 48) : pos]
+        raw = "" if not window or window[-1].isspace() else window.rsplit(None, 1)[-1]
+        word_start = pos - len(raw)
         word = raw.lstrip(OPENERS).rstrip(CLOSERS)
         if not word:
             return True
@@ -252,17 +234,15 @@ class _Scanner:
 
     def _after_label(self, pos: int) -> bool:
         """Whether a heading label ("Section", "Step") opens the sentence right before ``pos``."""
-        text = self._text
         label_end = pos - 1
         return (
             label_end > self._seg
-            and text[label_end] == " "
-            and rules.is_label(text[self._seg : label_end])
+            and self._text[label_end] == " "
+            and rules.is_label(self._text[self._seg : label_end])
         )
 
     def _after_colon(self, pos: int) -> bool:
-        head = self._text[max(self._seg, pos - 8) : pos].rstrip()
-        return head.endswith(":")
+        return self._text[max(self._seg, pos - 8) : pos].rstrip().endswith(":")
 
     def _item(self, match: re.Match[str]) -> None:
         """An inline "1)" or "(b)": it starts an item after a colon or its predecessor."""
@@ -270,7 +250,7 @@ class _Scanner:
         if found is None:
             return
         pos, marker = found.start(), found.group(1)
-        after = _NEXT.match(self._text, match.end(), self._end)
+        after = _NEXT.match(self._text, match.end())
         starts = after is not None and after.group(2)[0].isupper()
         if pos > self._seg and starts and (rules.follows(marker, self._marker) or self._after_colon(pos)):
             self._cut(pos)
@@ -279,14 +259,14 @@ class _Scanner:
     def _line(self, pos: int) -> None:
         """Decide at a line break inside a paragraph."""
         text = self._text
-        if _LINE_ITEM.match(text, pos + 1, self._end):
+        if _LINE_ITEM.match(text, pos + 1):
             self._cut(pos)
             return
-        line_start = text.rfind("\n", self._start, pos) + 1
+        line_start = text.rfind("\n", self._para, pos) + 1 or self._para
         line = text[max(self._seg, line_start) : pos].rstrip()
         if not line or line[-1] in ".?!…" or line[-1] in CLOSERS:
             return
-        if not _LINE_CAPITAL.match(text, pos + 1, self._end):
+        if not _LINE_CAPITAL.match(text, pos + 1):
             return
         # A heading is a whole line: one whose sentence began mid-line is prose.
         if line[-1] == ":" or (self._seg <= line_start and self._is_short(line)):
@@ -297,5 +277,13 @@ class _Scanner:
         if line[-1] in _CONTINUES or line.rsplit(None, 1)[-1].lower() in _FUNCTION_WORDS:
             return False
         if self._width < 0:
-            self._width = max(map(len, self._text[self._start : self._end].split("\n")))
+            found = _PARAGRAPH_BREAK.search(self._text, self._para)
+            para_end = found.start() if found else self._end
+            self._width = max(map(len, self._text[self._para : para_end].split("\n")))
         return self._width < _NARROW or len(line) < _SHORT_SHARE * self._width
+
+
+def _skip_space(text: str, pos: int, end: int) -> int:
+    """Return the first non-whitespace index in ``[pos, end)``, else ``end``."""
+    match = _NON_SPACE.search(text, pos, end)
+    return match.start() if match else end
