@@ -192,18 +192,18 @@ class _Scanner:
         after = _NEXT.match(text, cut)
         if after is None:
             return
-        word, term = after.group(2), match.group("end")
+        word, term, close = after.group(2), match.group(2), match.group(3)
         if term[-1] in "?!":
-            if match.group("close") and (word[0].islower() or _SPEAKER.match(text, cut)):
+            if close and (word[0].islower() or _SPEAKER.match(text, cut)):
                 return
-        elif term != "." or match.group("close"):
+        elif term != "." or close:
             # An ellipsis, or a period inside quotes or brackets: it ends the
             # sentence unless a lowercase word continues it.
             if word[0].islower() or not (word[0].isupper() or after.group(1)):
                 return
         elif not self._period_ends(match.start(), word):
             return
-        if (symbols := _SYMBOLS.match(word)) and symbols.end() == len(word):
+        if not word[0].isalnum() and (symbols := _SYMBOLS.match(word)) and symbols.end() == len(word):
             cut = after.end()
         self._cut(cut)
 
@@ -216,7 +216,8 @@ class _Scanner:
         word = raw.lstrip(OPENERS).rstrip(CLOSERS)
         if not word:
             return True
-        if word == raw and rules.is_enumerator(word) and self._is_marker(word_start, word, after):
+        marker = len(word) < 8 and word == raw and rules.is_enumerator(word)
+        if marker and self._is_marker(word_start, word, after):
             return False
         after_number = word_start > 1 and text[word_start - 1] == " " and text[word_start - 2].isdigit()
         return rules.period_ends(word, after, after_number)

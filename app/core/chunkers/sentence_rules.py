@@ -32,8 +32,8 @@ _NOT_AFTER_CLOCK = re.compile(
 )
 #: "u.s", "ph.d", "s.d.n.y": letters joined by periods, each part short.
 _DOTTED = re.compile(r"[^\W\d_]{1,2}(?:\.[^\W\d_]{1,2})+")
-#: A number, a version or a clock time: "1945", "3.14", "2.0.1", "10:30", "$4.1".
-_NUMBER = re.compile(r"[$€£#±~+-]?\d[\d.,:/%-]*")
+#: The letters that begin the next word: "It's" → "It".
+_LEAD = re.compile(r"[^\W\d_]*")
 #: A list marker written inline: "1", "12", "a", "iv", "H2", "2.1".
 _ENUMERATOR = re.compile(r"(?:\d{1,3}(?:\.\d{1,3})*|[a-z]|[ivx]{1,4}|[A-Z]\d{0,2})")
 #: A word that labels a numbered heading: "Section 4.2. Termination."
@@ -98,43 +98,33 @@ def period_ends(word: str, after: str, after_number: bool = False) -> bool:
         True for a sentence break after the period.
     """
     low = word.lower()
-    first = after[0]
     if low in _INTRODUCERS:
         return False
+    words = lexicon()
+    abbreviation = _is_abbreviation(word, low, words)
+    first = after[0]
     if first.isdigit():
         # "No. 5", "Vol. 2", "p. 12", "Jan. 5" continue; "in 2019. 2020 was" ends.
-        return not (_is_abbreviation(word, low) or low in lexicon().before_number)
+        return not (abbreviation or low in words.before_number)
     if low in _CLOCK_OR_LIST_END:
         return first.isupper() and _NOT_AFTER_CLOCK.match(after) is None
-    if (len(word) == 1 and word.islower()) or (after_number and _is_abbreviation(word, low)):
+    if not abbreviation:
+        # A plain word or a number ends its sentence whatever follows.
+        return True
+    if after_number or (len(word) == 1 and word.islower()):
         # A unit ("2 h.", "2.4 bn.") or a letter of "e. g.": not an initial
         # or a title, so a capital after it starts a sentence.
         return first.isupper()
-    if not _is_abbreviation(word, low):
-        # A plain word or a number ends its sentence whatever follows.
-        return True
     if not first.isupper():
         return False
-    return _lead_word(after) in lexicon().starters
+    lead = _LEAD.match(after)
+    return lead is not None and lead.group().lower() in words.starters
 
 
-def _is_abbreviation(word: str, low: str) -> bool:
+def _is_abbreviation(word: str, low: str, words: Lexicon) -> bool:
     """Abbreviations, initials ("J", "h") and dotted forms ("U.S", "Ph.D")."""
-    if low in lexicon().abbreviations:
+    if low in words.abbreviations:
         return True
     if len(word) == 1:
         return word.isalpha()
     return _DOTTED.fullmatch(word) is not None
-
-
-def _lead_word(after: str) -> str:
-    """The letters that begin ``after``, lowercased: "It's" → "it"."""
-    end = 0
-    while end < len(after) and after[end].isalpha():
-        end += 1
-    return after[:end].lower()
-
-
-def is_number(word: str) -> bool:
-    """Whether ``word`` is a number, version or clock time."""
-    return _NUMBER.fullmatch(word) is not None
