@@ -236,8 +236,9 @@ class _Scanner:
     def _after_label(self, pos: int) -> bool:
         """Whether a heading label ("Section", "Step") opens the sentence right before ``pos``."""
         label_end = pos - 1
+        # Labels are short words: the bound keeps this check O(1).
         return (
-            label_end > self._seg
+            0 < label_end - self._seg <= 8
             and self._text[label_end] == " "
             and rules.is_label(self._text[self._seg : label_end])
         )
