@@ -7,10 +7,12 @@ lists in ``app/core/data/`` (``abbreviations.txt``, ``titles.txt``,
 Punkt takes as parameters, applied by the rules in
 :mod:`app.core.chunkers.sentence_rules`.
 
-Pipeline, per paragraph (blank lines always end a sentence): one precompiled
-regex finds every candidate in a single pass, and each is decided from the
-word before it and the word after it only, so the cost is linear in the text
-and does not depend on text repeating. Candidates:
+One precompiled regex finds every candidate in a single pass over the text,
+and each is decided from the word before it and the word after it only, so
+the cost is linear in the text. Nothing is cached: the speed does not depend
+on text repeating. Candidates:
+
+* paragraph breaks (a blank line or U+2029), which always end a sentence;
 
 * ``.?!`` and ellipses followed by whitespace, with any closing quotes or
   brackets (``sentence_rules.period_ends`` settles abbreviations, initials,
