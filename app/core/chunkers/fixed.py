@@ -1,8 +1,11 @@
-"""Fixed windows of characters or words, with overlap.
+"""Fixed windows of characters, words or tokens, with overlap.
 
 In characters a window that would end inside a word is pulled back to the
 last whitespace in it, so words are cut only when a single word is longer
-than the window. In words a window is ``chunk_size`` whole words.
+than the window. In words a window is ``chunk_size`` whole words. In tokens
+a window is ``chunk_size`` tokens of the whole text's encoding, trimmed, and
+given back a token at a time while its own encoding is over ``chunk_size``;
+the next window starts ``chunk_overlap`` tokens before the end of this one.
 """
 
 from __future__ import annotations
@@ -10,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.core.chunkers.base import SizeOptions
-from app.core.chunkers.packing import Span, trim
+from app.core.chunkers.base import InvalidOptions, SizeOptions
+from app.core.chunkers.packing import Sizer, Span, trim
 from app.core.types import Chunk
 
 _WORD = re.compile(r"\S+")
@@ -28,8 +31,35 @@ class FixedChunker(SizeOptions):
 
     def chunk(self, text: str) -> list[Chunk]:
         """Split ``text`` into fixed windows; see the module docstring."""
-        spans = self._word_windows(text) if self.unit == "words" else self._char_windows(text)
+        if self.unit == "tokens":
+            spans = self._token_windows(text)
+        else:
+            spans = self._word_windows(text) if self.unit == "words" else self._char_windows(text)
         return [Chunk.from_span(text, s, e) for s, e in spans]
+
+    def _token_windows(self, text: str) -> list[Span]:
+        index = Sizer(text, "tokens", self.chunk_size, self.tokenizer).tokens
+        assert index is not None  # noqa: S101 -- a tokens sizer always has one
+        spans: list[Span] = []
+        pos = 0
+        while True:
+            span = trim(text, pos, len(text))
+            if span is None:
+                return spans
+            pos, tokens = span.start, self.chunk_size
+            end = index.advance(pos, tokens)
+            window = trim(text, pos, max(end, pos + 1))
+            while window is not None and window.end > pos + 1 and index.count(*window) > self.chunk_size:
+                tokens -= 1
+                window = trim(text, pos, max(min(index.advance(pos, tokens), window.end - 1), pos + 1))
+            if window is None or index.count(*window) > self.chunk_size:
+                message = f"chunk_size {self.chunk_size} is smaller than the tokens of the character at {pos}"
+                raise InvalidOptions("chunk_size", message)
+            spans.append(window)
+            if window.end >= len(text) or trim(text, window.end, len(text)) is None:
+                return spans
+            step = max(tokens - self.chunk_overlap, 1)
+            pos = max(index.advance(pos, step), pos + 1) if self.chunk_overlap else window.end
 
     def _word_windows(self, text: str) -> list[Span]:
         words = [m.span() for m in _WORD.finditer(text)]
