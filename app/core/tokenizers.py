@@ -138,12 +138,18 @@ def _advance(ends: list[int], start: int, tokens: int) -> int:
     return ends[min(first + tokens, len(ends)) - 1]
 
 
-def _overlapping(ends: list[int], start: int, end: int) -> int:
-    """Tokens overlapping ``[start, end)``, given each token's end offset in order."""
+def _overlapping(starts: list[int] | None, ends: list[int], start: int, end: int) -> int:
+    """Tokens overlapping ``[start, end)``, given each token's start and end offsets in order.
+
+    ``starts`` None means each token starts where the previous one ends.
+    """
     if start >= end:
         return 0
-    # Tokens that start before ``end``: those ending before it, and the one ending at or after it.
-    before_end = min(bisect_left(ends, end) + 1, len(ends))
+    if starts is None:
+        # Tokens that start before ``end``: those ending before it, and the one ending at or after it.
+        before_end = min(bisect_left(ends, end) + 1, len(ends))
+    else:
+        before_end = bisect_left(starts, end)
     return max(before_end - bisect_right(ends, start), 0)
 
 
@@ -163,7 +169,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 class TiktokenIndex:
     """A text encoded once with a tiktoken encoding; exact span counts from sync points."""
 
-    __slots__ = ("_encoding", "_text", "_ends")
+    __slots__ = ("_encoding", "_text", "_starts", "_ends")
 
     def __init__(self, encoding: tiktoken.Encoding, token_bytes: Ints, text: str) -> None:
         """Encode ``text`` and record each token's end as a code point offset."""
@@ -174,16 +180,20 @@ class TiktokenIndex:
         clean = text if text.isascii() else _SURROGATE.sub("\ufffd", text)
         ids = encoding.encode_to_numpy(clean, allowed_special=set(), disallowed_special=())
         byte_ends = np.cumsum(token_bytes[ids.astype(np.int64)])
+        self._starts: list[int] | None = None
         if not text.isascii():
-            # A token ending inside a character ends, in code points, after it.
+            # A token covers, in code points, every character it has a byte of:
+            # several tokens of one character all cover it.
             data = np.frombuffer(clean.encode("utf-8"), dtype=np.uint8)
-            starts_char = np.concatenate(([0], np.cumsum((data & 0xC0) != 0x80)))
-            byte_ends = starts_char[byte_ends]
+            chars_before = np.concatenate(([0], np.cumsum((data & 0xC0) != 0x80)))
+            byte_starts = np.concatenate(([0], byte_ends[:-1]))
+            self._starts = (chars_before[byte_starts + 1] - 1).tolist() if ids.size else []
+            byte_ends = chars_before[byte_ends]
         self._ends: list[int] = byte_ends.tolist()
 
     def estimate(self, start: int, end: int) -> int:
         """Tokens of the whole text's encoding that overlap ``[start, end)``."""
-        return _overlapping(self._ends, start, end)
+        return _overlapping(self._starts, self._ends, start, end)
 
     def count(self, start: int, end: int) -> int:
         """Exact token count of ``text[start:end]`` encoded on its own.
@@ -246,23 +256,26 @@ class TiktokenTokenizer:
 class HuggingFaceIndex:
     """A text encoded once with a Hugging Face tokenizer; exact counts re-encode the span."""
 
-    __slots__ = ("_tokenizer", "_text", "_ends")
+    __slots__ = ("_tokenizer", "_text", "_starts", "_ends")
 
     def __init__(self, tokenizer: HuggingFaceTokenizer, text: str) -> None:
-        """Encode ``text`` and record each token's end offset, made non-decreasing."""
+        """Encode ``text`` and record each token's offsets, made non-decreasing."""
         self._tokenizer = tokenizer
         self._text = text
         offsets = tokenizer.model.encode(text, add_special_tokens=False).offsets
+        starts: list[int] = []
         ends: list[int] = []
-        last = 0
-        for _, end in offsets:
-            last = max(last, end)
+        first = last = 0
+        for start, end in offsets:
+            first, last = max(first, start), max(last, end)
+            starts.append(first)
             ends.append(last)
+        self._starts: list[int] | None = starts
         self._ends = ends
 
     def estimate(self, start: int, end: int) -> int:
         """Tokens of the whole text's encoding that overlap ``[start, end)``."""
-        return _overlapping(self._ends, start, end)
+        return _overlapping(self._starts, self._ends, start, end)
 
     def count(self, start: int, end: int) -> int:
         """Exact token count of ``text[start:end]`` encoded on its own."""
