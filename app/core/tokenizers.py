@@ -21,6 +21,7 @@ import base64
 import gzip
 import hashlib
 import importlib.resources
+import itertools
 import re
 import threading
 from bisect import bisect_left, bisect_right
@@ -115,6 +116,13 @@ class TokenIndex(Protocol):
         """End offset of the ``tokens``-th whole-text token ending after ``start`` (``start`` for 0)."""
         ...
 
+    def positions(self, spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+        """For each span, the whole-text token positions it runs between, so ``hi - lo`` estimates its size.
+
+        A run of spans ``first..last`` then estimates ``hi[last] - lo[first]``.
+        """
+        ...
+
 
 class Tokenizer(Protocol):
     """A named tokenizer: counts tokens of a text and indexes a text for span sizes."""
@@ -138,6 +146,22 @@ def _advance(ends: list[int], start: int, tokens: int) -> int:
     return ends[min(first + tokens, len(ends)) - 1]
 
 
+def _positions(starts: Ints | None, ends: Ints, spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """:meth:`TokenIndex.positions` for many spans at once (``_overlapping``, vectorised)."""
+    if not spans:
+        return [], []
+    # fromiter over the flattened pairs is several times faster than asarray on tuples.
+    flat = np.fromiter(itertools.chain.from_iterable(spans), dtype=np.int64, count=2 * len(spans))
+    bounds = flat.reshape(-1, 2)
+    lo = np.searchsorted(ends, bounds[:, 0], side="right")
+    if starts is not None:
+        return lo.tolist(), np.searchsorted(starts, bounds[:, 1], side="left").tolist()
+    hi = np.searchsorted(ends, bounds[:, 1], side="right")
+    previous = ends[np.maximum(hi - 1, 0)]
+    straddles = (hi < ends.size) & ((hi == 0) | (previous < bounds[:, 1]))
+    return lo.tolist(), (hi + straddles).tolist()
+
+
 def _overlapping(starts: list[int] | None, ends: list[int], start: int, end: int) -> int:
     """Tokens overlapping ``[start, end)``, given each token's start and end offsets in order.
 
@@ -146,8 +170,11 @@ def _overlapping(starts: list[int] | None, ends: list[int], start: int, end: int
     if start >= end:
         return 0
     if starts is None:
-        # Tokens that start before ``end``: those ending before it, and the one ending at or after it.
-        before_end = min(bisect_left(ends, end) + 1, len(ends))
+        # Tokens that start before ``end``: those ending by it, and the next one
+        # when it starts before ``end`` (each starts where the previous one ends).
+        before_end = bisect_right(ends, end)
+        if before_end < len(ends) and (before_end == 0 or ends[before_end - 1] < end):
+            before_end += 1
     else:
         before_end = bisect_left(starts, end)
     return max(before_end - bisect_right(ends, start), 0)
@@ -169,31 +196,33 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 class TiktokenIndex:
     """A text encoded once with a tiktoken encoding; exact span counts from sync points."""
 
-    __slots__ = ("_encoding", "_text", "_starts", "_ends")
+    __slots__ = ("_encoding", "_text", "_ends", "_ends_array")
 
     def __init__(self, encoding: tiktoken.Encoding, token_bytes: Ints, text: str) -> None:
         """Encode ``text`` and record each token's end as a code point offset."""
         self._encoding = encoding
         self._text = text
-        # JSON may carry lone surrogates, which UTF-8 cannot encode; tiktoken
-        # reads them as U+FFFD, and so does the index (same length in code points).
-        clean = text if text.isascii() else _SURROGATE.sub("\ufffd", text)
-        ids = encoding.encode_to_numpy(clean, allowed_special=set(), disallowed_special=())
+        try:
+            ids = encoding.encode_to_numpy(text, allowed_special=set(), disallowed_special=())
+            clean = text
+        except UnicodeEncodeError:
+            # JSON may carry lone surrogates, which UTF-8 cannot encode; tiktoken
+            # reads them as U+FFFD, and so does the index (same length in code points).
+            clean = _SURROGATE.sub("\ufffd", text)
+            ids = encoding.encode_to_numpy(clean, allowed_special=set(), disallowed_special=())
         byte_ends = np.cumsum(token_bytes[ids.astype(np.int64)])
-        self._starts: list[int] | None = None
         if not text.isascii():
-            # A token covers, in code points, every character it has a byte of:
-            # several tokens of one character all cover it.
+            # In code points a token ends after the last character it has a byte
+            # of: the byte offset less the continuation bytes before it.
             data = np.frombuffer(clean.encode("utf-8"), dtype=np.uint8)
-            chars_before = np.concatenate(([0], np.cumsum((data & 0xC0) != 0x80)))
-            byte_starts = np.concatenate(([0], byte_ends[:-1]))
-            self._starts = (chars_before[byte_starts + 1] - 1).tolist() if ids.size else []
-            byte_ends = chars_before[byte_ends]
+            continuation = np.flatnonzero((data & 0xC0) == 0x80)
+            byte_ends = byte_ends - np.searchsorted(continuation, byte_ends)
+        self._ends_array: Ints = byte_ends
         self._ends: list[int] = byte_ends.tolist()
 
     def estimate(self, start: int, end: int) -> int:
         """Tokens of the whole text's encoding that overlap ``[start, end)``."""
-        return _overlapping(self._starts, self._ends, start, end)
+        return _overlapping(None, self._ends, start, end)
 
     def count(self, start: int, end: int) -> int:
         """Exact token count of ``text[start:end]`` encoded on its own.
@@ -215,17 +244,21 @@ class TiktokenIndex:
         """End offset of the ``tokens``-th whole-text token ending after ``start``."""
         return _advance(self._ends, start, tokens)
 
+    def positions(self, spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+        """Whole-text token positions of each span; see :meth:`TokenIndex.positions`."""
+        return _positions(None, self._ends_array, spans)
+
     def _last_sync(self, head: int, end: int) -> int:
-        """The last sync point in ``[head, end)``; ``head`` is one."""
-        width = 64
-        while True:
-            lo = max(head, end - width)
-            ends = [m.end() for m in _SYNC.finditer(self._text, lo, end)]
-            if ends:
-                return ends[-1]
-            if lo == head:
-                return head
-            width *= 4
+        """A sync point in ``[head, end)`` near ``end``: the last space after a non-space, else ``head``.
+
+        Any sync point at or after ``head`` gives the exact count; the later
+        it is, the less text is encoded.
+        """
+        text = self._text
+        space = text.rfind(" ", head, end)
+        while space > head and text[space - 1].isspace():
+            space = text.rfind(" ", head, space)
+        return space if space > head else head
 
 
 class TiktokenTokenizer:
@@ -270,7 +303,7 @@ class HuggingFaceIndex:
             first, last = max(first, start), max(last, end)
             starts.append(first)
             ends.append(last)
-        self._starts: list[int] | None = starts
+        self._starts = starts
         self._ends = ends
 
     def estimate(self, start: int, end: int) -> int:
@@ -286,6 +319,12 @@ class HuggingFaceIndex:
     def advance(self, start: int, tokens: int) -> int:
         """End offset of the ``tokens``-th whole-text token ending after ``start``."""
         return _advance(self._ends, start, tokens)
+
+    def positions(self, spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+        """Whole-text token positions of each span; see :meth:`TokenIndex.positions`."""
+        return _positions(
+            np.asarray(self._starts, dtype=np.int64), np.asarray(self._ends, dtype=np.int64), spans
+        )
 
 
 class HuggingFaceTokenizer:

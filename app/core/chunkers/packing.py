@@ -228,3 +228,56 @@ def _overlap_start_chars(units: Sequence[tuple[int, int]], first: int, i: int, o
     while k - 1 > first and last_end - units[k - 1][0] <= overlap:
         k -= 1
     return k
+
+
+def pack_tokens(
+    units: Sequence[tuple[int, int]],
+    sizer: Sizer,
+    overlap: int,
+    split_oversize: Callable[[int, int], list[tuple[int, int]]],
+    positions: tuple[list[int], list[int]] | None = None,
+) -> list[tuple[int, int]]:
+    """:func:`pack_spans` in tokens, for the thousands of atoms of the recursive splitter.
+
+    Runs are sized from the whole text's token positions of every unit, found
+    at once; each chunk is then counted exactly, on its own, and gives back
+    trailing units while it is over the limit (token counts are not exactly
+    additive). A unit over the limit alone goes to ``split_oversize``.
+
+    Args:
+        units: Trimmed, ordered, non-overlapping spans of ``sizer.text``.
+        sizer: A tokens sizer; its ``limit`` is the hard maximum.
+        overlap: Most tokens of whole trailing units to repeat; smaller than the limit.
+        split_oversize: Splits one span into spans that fit, exactly.
+        positions: The units' token positions, when the caller has them already.
+
+    Returns:
+        The ``(start, end)`` of each chunk, in order, each within the limit.
+    """
+    index, limit = sizer.tokens, sizer.limit
+    assert index is not None  # noqa: S101 -- a tokens sizer always has one
+    lo, hi = positions or index.positions(list(units))
+    out: list[tuple[int, int]] = []
+    first, n = 0, len(units)
+    while first < n:
+        chunk_first = last = first
+        while last + 1 < n and hi[last + 1] - lo[first] <= limit:
+            last += 1
+        start = units[first][0]
+        while last > first and index.count(start, units[last][1]) > limit:
+            last -= 1
+        if last == first and index.count(start, units[first][1]) > limit:
+            out.extend(split_oversize(start, units[first][1]))
+        else:
+            out.append((start, units[last][1]))
+        following = last + 1
+        if following >= n:
+            break
+        first = following
+        if overlap:
+            # Whole trailing units, never back to the chunk's first, that fit with the next one.
+            while first - 1 > chunk_first and hi[last] - lo[first - 1] <= overlap:
+                first -= 1
+            while first < following and hi[following] - lo[first] > limit:
+                first += 1
+    return out

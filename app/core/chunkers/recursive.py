@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from app.core.chunkers.base import InvalidOptions, SizeOptions
-from app.core.chunkers.packing import Packed, Sizer, Span, pack_chars, pack_spans, trim
+from app.core.chunkers.packing import Packed, Sizer, Span, pack_chars, pack_spans, pack_tokens, trim
 from app.core.types import Chunk
 
 # Coarsest first: a blank line ends a paragraph, so cutting there keeps whole
@@ -109,9 +109,13 @@ def _split(sizer: Sizer, start: int, end: int, overlap: int) -> list[tuple[int, 
     if sizer.size(start, end) <= sizer.limit:
         return _fit(sizer, [(start, end)], overlap)
     atoms: list[tuple[int, int]] = []
-    _collect_atoms(sizer, start, end, 0, atoms)
+    marks: tuple[list[int], list[int]] = ([], [])
+    _collect_atoms(sizer, start, end, 0, atoms, marks)
     if sizer.unit == "chars":
         return pack_chars(atoms, sizer.limit, overlap)
+    if sizer.tokens is not None and not sizer.exact:
+        # Every chunk is counted exactly as it is packed; no _fit pass is needed.
+        return pack_tokens(atoms, sizer, overlap, lambda s, e: _split(sizer.exactly(), s, e, overlap), marks)
     packed = pack_spans(atoms, sizer, overlap, lambda s, e: [Span(s, e)])
     return _fit(sizer, [(p.start, p.end) for p in packed], overlap)
 
@@ -148,15 +152,43 @@ def fit_packed(sizer: Sizer, packed: list[Packed], overlap: int) -> list[Packed]
     return out
 
 
-def _collect_atoms(sizer: Sizer, start: int, end: int, level: int, atoms: list[tuple[int, int]]) -> None:
-    """Append to ``atoms`` the fitting pieces of ``[start, end)``, coarsest possible."""
+def _collect_atoms(
+    sizer: Sizer,
+    start: int,
+    end: int,
+    level: int,
+    atoms: list[tuple[int, int]],
+    marks: tuple[list[int], list[int]],
+) -> None:
+    """Append to ``atoms`` the fitting pieces of ``[start, end)``, coarsest possible.
+
+    In tokens, not exact, ``marks`` gets each atom's whole-text token positions.
+    """
     text, limit = sizer.text, sizer.limit
+    estimated = sizer.tokens is not None and not sizer.exact
     pieces: list[tuple[int, int]] = []
     while level < len(SEPARATORS) and len(pieces) < 2:
         pieces = _pieces(text, start, end, SEPARATORS[level])
         level += 1
     if len(pieces) < 2:
-        atoms.extend(_hard_cut(sizer, start, end))
+        cut = _hard_cut(sizer, start, end)
+        atoms.extend(cut)
+        if estimated and sizer.tokens is not None:
+            # The windows fit exactly already; their positions are for packing.
+            lows, highs = sizer.tokens.positions(cut)
+            marks[0].extend(lows)
+            marks[1].extend(highs)
+        return
+    if estimated and sizer.tokens is not None:
+        # Estimated sizes of all pieces at once; pack_tokens checks the chunks exactly.
+        lows, highs = sizer.tokens.positions(pieces)
+        for (piece_start, piece_end), low, high in zip(pieces, lows, highs, strict=True):
+            if high - low <= limit:
+                atoms.append((piece_start, piece_end))
+                marks[0].append(low)
+                marks[1].append(high)
+            else:
+                _collect_atoms(sizer, piece_start, piece_end, level, atoms, marks)
         return
     # In characters a piece's size is its length; the test stays inline because
     # a paragraph-sized document has one piece per paragraph.
@@ -165,7 +197,7 @@ def _collect_atoms(sizer: Sizer, start: int, end: int, level: int, atoms: list[t
         if (piece_end - piece_start if chars else sizer.size(piece_start, piece_end)) <= limit:
             atoms.append((piece_start, piece_end))
         else:
-            _collect_atoms(sizer, piece_start, piece_end, level, atoms)
+            _collect_atoms(sizer, piece_start, piece_end, level, atoms, marks)
 
 
 def _hard_cut(sizer: Sizer, start: int, end: int) -> list[tuple[int, int]]:
