@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 
 from app.core.chunkers.base import InvalidOptions, SizeOptions
-from app.core.chunkers.packing import Sizer, Span, trim
+from app.core.chunkers.packing import Span, trim
+from app.core.tokenizers import DEFAULT_TOKENIZER, get_tokenizer
 from app.core.types import Chunk
 
 _WORD = re.compile(r"\S+")
@@ -38,8 +39,7 @@ class FixedChunker(SizeOptions):
         return [Chunk.from_span(text, s, e) for s, e in spans]
 
     def _token_windows(self, text: str) -> list[Span]:
-        index = Sizer(text, "tokens", self.chunk_size, self.tokenizer).tokens
-        assert index is not None  # noqa: S101 -- a tokens sizer always has one
+        index = get_tokenizer(self.tokenizer or DEFAULT_TOKENIZER).index(text)
         spans: list[Span] = []
         pos = 0
         while True:

@@ -255,7 +255,8 @@ def pack_tokens(
         The ``(start, end)`` of each chunk, in order, each within the limit.
     """
     index, limit = sizer.tokens, sizer.limit
-    assert index is not None  # noqa: S101 -- a tokens sizer always has one
+    if index is None:
+        raise ValueError("pack_tokens needs a sizer in tokens")
     lo, hi = positions or index.positions(list(units))
     out: list[tuple[int, int]] = []
     first, n = 0, len(units)

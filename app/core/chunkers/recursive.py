@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from app.core.chunkers.base import InvalidOptions, SizeOptions
 from app.core.chunkers.packing import Packed, Sizer, Span, pack_chars, pack_spans, pack_tokens, trim
+from app.core.tokenizers import TokenIndex
 from app.core.types import Chunk
 
 # Coarsest first: a blank line ends a paragraph, so cutting there keeps whole
@@ -205,12 +206,12 @@ def _hard_cut(sizer: Sizer, start: int, end: int) -> list[tuple[int, int]]:
     # Not reachable in words: a run without whitespace is one word, and
     # chunk_size is at least 1.
     if sizer.tokens is not None:
-        return _token_cut(sizer, start, end)
+        return _token_cut(sizer.tokens, sizer.limit, start, end)
     step = sizer.limit
     return [(i, min(i + step, end)) for i in range(start, end, step)]
 
 
-def _token_cut(sizer: Sizer, start: int, end: int) -> list[tuple[int, int]]:
+def _token_cut(index: TokenIndex, limit: int, start: int, end: int) -> list[tuple[int, int]]:
     """Cut ``[start, end)`` into the longest windows whose own token count fits the limit.
 
     A window ends where the whole text's tokens put ``limit`` tokens, then
@@ -220,8 +221,6 @@ def _token_cut(sizer: Sizer, start: int, end: int) -> list[tuple[int, int]]:
     Raises:
         InvalidOptions: When one character alone encodes to more than ``chunk_size`` tokens.
     """
-    assert sizer.tokens is not None  # noqa: S101 -- the caller checked
-    index, limit = sizer.tokens, sizer.limit
     out: list[tuple[int, int]] = []
     pos = start
     while pos < end:
