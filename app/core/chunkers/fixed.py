@@ -43,20 +43,25 @@ class FixedChunker(SizeOptions):
         spans: list[Span] = []
         pos = 0
         while True:
-            span = trim(text, pos, len(text))
-            if span is None:
+            # A search, not trim(): trim would copy the rest of the text every window.
+            first = _FIRST_NON_SPACE.search(text, pos)
+            if first is None:
                 return spans
-            pos, tokens = span.start, self.chunk_size
+            pos, tokens = first.start(), self.chunk_size
             end = index.advance(pos, tokens)
-            window = trim(text, pos, max(end, pos + 1))
-            while window is not None and window.end > pos + 1 and index.count(*window) > self.chunk_size:
+            # pos is at a non-space character, so no window trims to nothing.
+            window = trim(text, pos, max(end, pos + 1)) or Span(pos, pos + 1)
+            size = index.count(*window)
+            while window.end > pos + 1 and size > self.chunk_size:
                 tokens -= 1
-                window = trim(text, pos, max(min(index.advance(pos, tokens), window.end - 1), pos + 1))
-            if window is None or index.count(*window) > self.chunk_size:
+                end = max(min(index.advance(pos, tokens), window.end - 1), pos + 1)
+                window = trim(text, pos, end) or Span(pos, pos + 1)
+                size = index.count(*window)
+            if size > self.chunk_size:
                 message = f"chunk_size {self.chunk_size} is smaller than the tokens of the character at {pos}"
                 raise InvalidOptions("chunk_size", message)
             spans.append(window)
-            if window.end >= len(text) or trim(text, window.end, len(text)) is None:
+            if _FIRST_NON_SPACE.search(text, window.end) is None:
                 return spans
             step = max(tokens - self.chunk_overlap, 1)
             pos = max(index.advance(pos, step), pos + 1) if self.chunk_overlap else window.end
