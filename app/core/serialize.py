@@ -6,7 +6,6 @@ exactly what ``POST /chunking`` would for the same text and options.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from app.core.chunkers import Chunker
@@ -43,11 +42,6 @@ def chunking_result(name: str, chunker: Chunker, chunks: list[Chunk]) -> dict[st
     Returns:
         chunks, metadata, strategy, params and count, in that order.
     """
-    params = dataclasses.asdict(chunker)  # type: ignore[call-overload]
-    # Some facts depend on the text rather than the options (topic's fallback
-    # to recursive splitting); a strategy names them in REPORTED_IN_PARAMS and
-    # params lists the values its chunks carry.
-    for key in getattr(chunker, "REPORTED_IN_PARAMS", ()):
-        params[key] = sorted({str(c.meta[key]) for c in chunks if key in c.meta})
-    body = chunk_payload(chunks, params.get("unit", "chars"))
+    params = chunker.params(chunks)
+    body = chunk_payload(chunks, chunker.unit)
     return {**body, "strategy": name, "params": params, "count": len(chunks)}

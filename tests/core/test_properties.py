@@ -64,6 +64,10 @@ def options_for(draw, cls):
         size = draw(st.integers(min_value=1, max_value=120))
         options["chunk_size"] = size
         options["chunk_overlap"] = draw(st.integers(min_value=0, max_value=size - 1))
+    low, high = options.get("min_chunk_size"), options.get("max_chunk_size")
+    if low is not None and high is not None and low > high:
+        # Valid options only: the contradictory pair is refused, as tests/core/test_options.py shows.
+        options["min_chunk_size"], options["max_chunk_size"] = high, low
     return options
 
 

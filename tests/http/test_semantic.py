@@ -99,10 +99,51 @@ def _cuts(body):
 
 def test_paragraph_units_and_size_bounds(client):
     text = "One bee.\n\nTwo bees fly.\n\nThree chess pieces."
-    body = post(client, text=text, unit="paragraph", max_chunk_size=15, min_chunk_size=9)
+    body = post(client, text=text, split_by="paragraph", max_chunk_size=15, min_chunk_size=9)
     assert body["initial_chunks"] == ["One bee.", "Two bees fly.", "Three chess", "pieces."]
     assert all(m["size"] <= 15 for m in body["metadata"])
     SemanticResponse.model_validate(body)
+
+
+@pytest.mark.parametrize("old", ["sentence", "paragraph"])
+def test_deprecated_unit_spelling_is_split_by(client, old):
+    text = "One bee. Two bees.\n\nThree chess pieces."
+    assert post(client, text=text, unit=old) == post(client, text=text, split_by=old)
+    assert post(client, text=text, unit=old, split_by=old) == post(client, text=text, split_by=old)
+    assert post(client, text=text, unit="chars") == post(client, text=text)
+
+
+def test_deprecated_unit_contradicting_split_by_is_refused(client):
+    response = client.post(
+        "/semantic-chunking", json={"text": TEXT, "unit": "paragraph", "split_by": "sentence"}
+    )
+    assert "split_by" in assert_error(response, 400, "unit")["message"]
+
+
+@pytest.mark.parametrize(
+    ("url", "fields"),
+    [
+        ("/semantic-chunking", {}),
+        ("/semantic-chunking", {"texts": [TEXT]}),
+        ("/chunking", {"strategy": "semantic"}),
+    ],
+    ids=["semantic", "semantic-batch", "chunking"],
+)
+def test_min_chunk_size_over_max_is_refused(client, url, fields):
+    body = {"text": TEXT, **fields} if "texts" not in fields else fields
+    response = client.post(url, json={**body, "min_chunk_size": 50, "max_chunk_size": 40})
+    error = assert_error(response, 400, "min_chunk_size")
+    assert error["message"] == "min_chunk_size must be at most max_chunk_size"
+    equal = client.post(url, json={**body, "min_chunk_size": 40, "max_chunk_size": 40})
+    assert equal.status_code == 200
+
+
+def test_openapi_describes_the_order_of_sizes(client):
+    schemas = client.get("/openapi.json").get_json()["components"]["schemas"]
+    assert (
+        "It must be at most max_chunk_size."
+        in schemas["SemanticRequest"]["properties"]["min_chunk_size"]["description"]
+    )
 
 
 def test_empty_and_one_unit(client):
@@ -203,7 +244,8 @@ def test_semantic_strategy_of_chunking(client):
     body = response.get_json()
     assert body["chunks"] == [BEES, CHESS]
     assert body["params"] == {
-        "unit": "sentence",
+        "split_by": "sentence",
+        "unit": "chars",
         "window": 0,
         "threshold": None,
         "threshold_method": "gap",
@@ -226,7 +268,8 @@ def test_listed_in_service_info_and_openapi(client):
     info = client.get("/", headers={"Accept": "application/json"}).get_json()
     assert "POST /semantic-chunking" in info["endpoints"]
     options = info["strategies"]["semantic"]["options"]
-    assert options["unit"]["enum"] == ["sentence", "paragraph"] and options["window"]["default"] == 2
+    assert options["split_by"]["enum"] == ["sentence", "paragraph"] and options["window"]["default"] == 2
+    assert options["unit"]["const"] == "chars"
     assert options["chunk_size"]["default"] == 1000
     spec = client.get("/openapi.json").get_json()
     operation = spec["paths"]["/semantic-chunking"]["post"]

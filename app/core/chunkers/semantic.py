@@ -22,7 +22,16 @@ from typing import Literal
 
 import numpy as np
 
-from app.core.chunkers.base import MAX_CHUNK_SIZE, InvalidOptions, Stage, check_options, no_stage, option
+from app.core.chunkers.base import (
+    MAX_CHUNK_SIZE,
+    Chunker,
+    SizeBound,
+    Stage,
+    check_options,
+    check_order,
+    no_stage,
+    option,
+)
 from app.core.chunkers.grouping import Group, GroupStats, describe, merge_small, split_below, split_oversize
 from app.core.chunkers.packing import Sizer
 from app.core.chunkers.punkt import split_sentences
@@ -31,7 +40,7 @@ from app.core.chunkers.similarity import adjacent_similarities
 from app.core.chunkers.thresholds import Floats, ThresholdMethod, choose_threshold, suggest_threshold
 from app.core.types import Chunk
 
-SemanticUnit = Literal["sentence", "paragraph"]
+SplitBy = Literal["sentence", "paragraph"]
 
 #: Widest window accepted; a window wider than the text is cut to it anyway.
 MAX_WINDOW = 100
@@ -41,9 +50,10 @@ MAX_WINDOW = 100
 class SemanticOptions:
     """The options of POST /semantic-chunking; sizes are in characters."""
 
-    unit: SemanticUnit = option(
+    split_by: SplitBy = option(
         "sentence", doc="What is grouped: sentences, or paragraphs (separated by blank lines)."
     )
+    unit: Literal["chars"] = option("chars", doc="What sizes count: characters (code points).")
     window: int = option(
         2, ge=0, le=MAX_WINDOW, doc="Neighbouring units each side of a gap takes in when it is measured."
     )
@@ -73,8 +83,17 @@ class SemanticOptions:
     )
 
     def __post_init__(self) -> None:
-        """Check every option's type and bounds."""
+        """Check every option's type and bounds, then that the minimum is not over the maximum."""
         check_options(self)
+        check_order(self)
+
+    def max_size(self) -> SizeBound | None:
+        """``max_chunk_size``, when given: no group is longer."""
+        return None if self.max_chunk_size is None else SizeBound("max_chunk_size", self.max_chunk_size)
+
+    def content(self, text: str) -> str:
+        """All of ``text``: sizes count every character."""
+        return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +124,9 @@ class SemanticAnalysis:
         return self.units[group.first][0], self.units[group.last][1]
 
 
-def split_units(text: str, unit: SemanticUnit, limit: int | None = None) -> list[tuple[int, int]]:
+def split_units(text: str, split_by: SplitBy, limit: int | None = None) -> list[tuple[int, int]]:
     """Trimmed unit spans, each cut to at most ``limit`` characters by the recursive rules."""
-    if unit == "sentence":
+    if split_by == "sentence":
         spans = split_sentences(text)
     else:
         spans = [(s, e) for s, e in split_at(text, 0, len(text), SEPARATORS[0])]
@@ -141,7 +160,7 @@ def analyze(
     bounds = [b for b in (options.max_chunk_size, limit) if b is not None]
     limit = min(bounds) if bounds else None
     with stage("split"):
-        units = split_units(text, options.unit, limit)
+        units = split_units(text, options.split_by, limit)
     with stage("vectorise"):
         sims = adjacent_similarities([text[s:e] for s, e in units], options.window)
     with stage("group"):
@@ -168,7 +187,7 @@ def _group(
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SemanticChunker(SemanticOptions):
+class SemanticChunker(SemanticOptions, Chunker):
     """The /semantic-chunking groups as plain chunks, at most ``chunk_size`` characters each.
 
     ``chunk_size`` is the hard maximum every /chunking strategy has; with
@@ -184,10 +203,15 @@ class SemanticChunker(SemanticOptions):
     )
 
     def __post_init__(self) -> None:
-        """Check types and bounds, then that the overlap is smaller than the size."""
+        """Check types and bounds, then that no two options contradict each other."""
         check_options(self)
-        if self.chunk_overlap >= self.chunk_size:
-            raise InvalidOptions("chunk_overlap", "chunk_overlap must be smaller than chunk_size")
+        check_order(self)
+
+    def max_size(self) -> SizeBound:
+        """``chunk_size``, or ``max_chunk_size`` when that is smaller."""
+        if self.max_chunk_size is not None and self.max_chunk_size < self.chunk_size:
+            return SizeBound("max_chunk_size", self.max_chunk_size)
+        return SizeBound("chunk_size", self.chunk_size)
 
     def chunk(self, text: str) -> list[Chunk]:
         """Split ``text`` into semantic groups, returned as chunks."""
