@@ -105,3 +105,57 @@ def prose(size_chars: int, layout: str = "wrapped") -> str:
     if layout == "flat":
         return _SPACE.sub(" ", text)
     return text
+
+
+def _docstrings() -> list[str]:
+    # Docstrings of the standard library: English prose about Python,
+    # distributed with it under the PSF licence, in a stable (sorted) order.
+    # Tests and installed third-party packages are left out.
+    import ast
+
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    texts = []
+    for path in sorted(stdlib.rglob("*.py")):
+        parts = path.relative_to(stdlib).parts
+        if parts[0] in ("site-packages", "test", "idlelib") or "tests" in parts:
+            continue
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+                doc = ast.get_docstring(node)
+                if doc and len(doc) > 200:
+                    texts.append(doc)
+    return texts
+
+
+def distinct_prose(size_chars: int) -> str:
+    """About ``size_chars`` characters of real prose in which no paragraph repeats.
+
+    The licence texts of :func:`prose`, then the Python documentation topics
+    that ship with every Python (``pydoc_data.topics``, PSF licence), then the
+    standard library's module docstrings; a paragraph already used is skipped,
+    so the document never repeats itself.
+
+    Raises:
+        ValueError: When the sources hold fewer than ``size_chars`` characters.
+    """
+    from pydoc_data.topics import topics
+
+    sources = [_base_text(source_files()), *(topics[k] for k in sorted(topics)), *_docstrings()]
+    seen: set[str] = set()
+    parts: list[str] = []
+    total = 0
+    for source in sources:
+        for paragraph in re.split(r"\n\s*\n", source):
+            paragraph = paragraph.strip()
+            if not paragraph or paragraph in seen:
+                continue
+            seen.add(paragraph)
+            parts.append(paragraph)
+            total += len(paragraph) + 2
+            if total >= size_chars:
+                return "\n\n".join(parts)[:size_chars].rstrip()
+    raise ValueError(f"the prose sources hold only {total} distinct characters")

@@ -38,6 +38,9 @@ DEFAULT_STRATEGY = "recursive"
 
 def no_surrogates(value: str) -> str:
     """Refuse strings holding lone surrogates: an escaped lone surrogate in JSON is not text."""
+    if value.isascii():
+        # The usual text: a scan in C, where encoding would copy a megabyte.
+        return value
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:

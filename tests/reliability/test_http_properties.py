@@ -64,6 +64,10 @@ def options_for(draw: st.DrawFn, cls: type) -> dict[str, Any]:
     size = options.get("chunk_size", 1000)
     if "chunk_overlap" in hints and draw(st.booleans()):
         options["chunk_overlap"] = draw(st.integers(0, min(size - 1, 300)) | st.integers(0, size - 1))
+    low, high = options.get("min_chunk_size"), options.get("max_chunk_size")
+    if low is not None and high is not None and low > high:
+        # Valid options only: a contradictory pair is refused (tests/http/test_semantic.py).
+        options["min_chunk_size"], options["max_chunk_size"] = high, low
     return options
 
 

@@ -43,6 +43,8 @@ from nltk.tokenize.punkt import (
     PunktSentenceTokenizer,
 )
 
+from app.core.chunkers.packing import trim
+from app.core.chunkers.recursive import PARAGRAPH_BREAK
 from app.core.lexicon import load_word_list
 
 #: Most characters handed to Punkt at once. Punkt is superlinear on some inputs
@@ -54,9 +56,6 @@ _BLOCK_CHARS = 20_000
 #: Longest candidate context whose Punkt verdict is cached (see ``_MemoPunkt``).
 _MEMO_MAX_CHARS = 80
 
-#: A blank line (only whitespace between two newlines) or U+2029 PARAGRAPH
-#: SEPARATOR: a paragraph break, and so always a sentence break.
-_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n|\u2029")
 
 _NON_SPACE = re.compile(r"\S")
 
@@ -209,21 +208,12 @@ def _pair(line: str) -> tuple[str, str]:
 def _paragraphs(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Yield the trimmed, non-empty paragraphs of ``text[start:end]``."""
     pos = start
-    for match in _PARAGRAPH_BREAK.finditer(text, start, end):
-        if span := _trim(text, pos, match.start()):
+    for match in PARAGRAPH_BREAK.finditer(text, start, end):
+        if span := trim(text, pos, match.start()):
             yield span
         pos = match.end()
-    if span := _trim(text, pos, end):
+    if span := trim(text, pos, end):
         yield span
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Shrink ``[start, end)`` to exclude surrounding whitespace; ``None`` if empty."""
-    piece = text[start:end]
-    right = len(piece.rstrip())
-    if right == 0:
-        return None
-    return start + len(piece) - len(piece.lstrip()), start + right
 
 
 def _punkt_starts(text: str, start: int, end: int) -> list[int]:
@@ -284,7 +274,7 @@ def _block_starts(text: str, start: int, end: int) -> list[int]:
 def _spans_between(text: str, starts: list[int], end: int) -> list[tuple[int, int]]:
     """Turn sentence starts into trimmed spans; each runs to the next start."""
     bounds = [*starts, end]
-    return [span for s, e in pairwise(bounds) if (span := _trim(text, s, e))]
+    return [span for s, e in pairwise(bounds) if (span := trim(text, s, e))]
 
 
 def _undo_false_breaks(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -319,8 +309,8 @@ def _add_forced_breaks(text: str, start: int, end: int) -> Iterator[tuple[int, i
     """Split one sentence at CJK sentence ends and at line-initial list items."""
     pos = start
     for match in _FORCED_BREAK.finditer(text, start, end):
-        if span := _trim(text, pos, match.end()):
+        if span := trim(text, pos, match.end()):
             yield span
             pos = match.end()
-    if span := _trim(text, pos, end):
+    if span := trim(text, pos, end):
         yield span

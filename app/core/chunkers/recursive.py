@@ -32,8 +32,12 @@ from app.core.types import Chunk
 # all end punctuation, which lets the regex engine skip straight to candidates
 # (2.5 times faster on prose than an alternation of two classes); a lookbehind
 # on that character then picks the Latin or the CJK branch.
+#: A blank line (only whitespace between two newlines) or U+2029 PARAGRAPH
+#: SEPARATOR: where a paragraph ends, for every strategy (a paragraph break
+#: is also always a sentence break).
+PARAGRAPH_BREAK = re.compile(r"(\n[^\S\n]*\n\s*|\u2029\s*)")
 SEPARATORS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"(\n[^\S\n]*\n\s*)"),
+    PARAGRAPH_BREAK,
     re.compile(r"(\n\s*)"),
     re.compile(r"[.!?…。！？](?:(?<=[.!?…])[\"'”’)\]]*(\s+)|(?<=[。！？])[」』）”’\"']*(\s*))"),
     re.compile(r"(\s+)"),

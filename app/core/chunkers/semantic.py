@@ -33,9 +33,9 @@ from app.core.chunkers.base import (
     option,
 )
 from app.core.chunkers.grouping import Group, GroupStats, describe, merge_small, split_below, split_oversize
-from app.core.chunkers.packing import Sizer
+from app.core.chunkers.packing import Sizer, overlap_start
 from app.core.chunkers.punkt import split_sentences
-from app.core.chunkers.recursive import SEPARATORS, split_at, split_recursive
+from app.core.chunkers.recursive import PARAGRAPH_BREAK, split_at, split_recursive
 from app.core.chunkers.similarity import adjacent_similarities
 from app.core.chunkers.thresholds import Floats, ThresholdMethod, choose_threshold, suggest_threshold
 from app.core.types import Chunk
@@ -129,7 +129,7 @@ def split_units(text: str, split_by: SplitBy, limit: int | None = None) -> list[
     if split_by == "sentence":
         spans = split_sentences(text)
     else:
-        spans = [(s, e) for s, e in split_at(text, 0, len(text), SEPARATORS[0])]
+        spans = [(s, e) for s, e in split_at(text, 0, len(text), PARAGRAPH_BREAK)]
     if limit is None or all(e - s <= limit for s, e in spans):
         return spans
     sizer = Sizer(text, "chars", limit)
@@ -233,12 +233,14 @@ def _overlap_start(
 ) -> int:
     """Start of ``group`` moved back over the whole trailing units of ``previous`` that fit.
 
-    The overlap never reaches ``previous.first``, so chunk starts keep increasing.
+    The overlap rule is the packer's (:func:`app.core.chunkers.packing.overlap_start`);
+    the chunk it starts must still fit in ``limit``.
     """
-    start, end = units[group.first][0], units[group.last][1]
-    seam = units[group.first - 1][1]
-    k = group.first - 1
-    while k > previous.first and seam - units[k][0] <= overlap and end - units[k][0] <= limit:
-        start = units[k][0]
-        k -= 1
-    return start
+
+    def size(first: int, last: int) -> int:
+        return units[last][1] - units[first][0]
+
+    k = overlap_start(size, previous.first, group.first - 1, overlap)
+    while k < group.first and size(k, group.last) > limit:
+        k += 1
+    return units[k][0]
