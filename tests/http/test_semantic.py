@@ -6,6 +6,7 @@ import pytest
 
 from app import create_app
 from app.web.schemas import SemanticResponse
+from tests.helpers import assert_error
 
 BEES = "Bees make honey in the hive. The hive holds honey and bees."
 CHESS = "Chess is a board game. The chess board has squares."
@@ -37,14 +38,6 @@ def post(client, **fields):
     response = client.post("/semantic-chunking", json=fields)
     assert response.status_code == 200, response.get_json()
     return response.get_json()
-
-
-def assert_error(response, status, field):
-    assert response.status_code == status
-    assert response.mimetype == "application/json"
-    error = response.get_json()["error"]
-    assert error["status"] == status and error["field"] == field
-    return error
 
 
 def test_shape_and_offsets(client):
@@ -117,7 +110,7 @@ def test_deprecated_unit_contradicting_split_by_is_refused(client):
     response = client.post(
         "/semantic-chunking", json={"text": TEXT, "unit": "paragraph", "split_by": "sentence"}
     )
-    assert "split_by" in assert_error(response, 400, "unit")["message"]
+    assert "split_by" in assert_error(response, 400, field="unit")["message"]
 
 
 @pytest.mark.parametrize(
@@ -132,7 +125,7 @@ def test_deprecated_unit_contradicting_split_by_is_refused(client):
 def test_min_chunk_size_over_max_is_refused(client, url, fields):
     body = {"text": TEXT, **fields} if "texts" not in fields else fields
     response = client.post(url, json={**body, "min_chunk_size": 50, "max_chunk_size": 40})
-    error = assert_error(response, 400, "min_chunk_size")
+    error = assert_error(response, 400, field="min_chunk_size")
     assert error["message"] == "min_chunk_size must be at most max_chunk_size"
     equal = client.post(url, json={**body, "min_chunk_size": 40, "max_chunk_size": 40})
     assert equal.status_code == 200
@@ -203,19 +196,21 @@ def test_multipart_file_with_form_options(client):
     ids=lambda v: str(v)[:40],
 )
 def test_invalid_fields_are_named(client, fields, field):
-    assert_error(client.post("/semantic-chunking", json=fields), 400, field)
+    assert_error(client.post("/semantic-chunking", json=fields), 400, field=field)
 
 
 def test_query_errors_name_the_field(client):
     response = client.post("/semantic-chunking?window=two", data=b"Hi there.", content_type="text/plain")
-    assert_error(response, 400, "window")
+    assert_error(response, 400, field="window")
 
 
 def test_multipart_errors(client):
     response = client.post("/semantic-chunking", data={"window": "1"}, content_type="multipart/form-data")
-    assert_error(response, 400, "file")
+    assert_error(response, 400, field="file")
     bad = {"file": (io.BytesIO(b"\xff\xfe bad"), "doc.txt")}
-    assert_error(client.post("/semantic-chunking", data=bad, content_type="multipart/form-data"), 400, "file")
+    assert_error(
+        client.post("/semantic-chunking", data=bad, content_type="multipart/form-data"), 400, field="file"
+    )
 
 
 def test_wrong_content_type_and_method(client):
@@ -227,13 +222,13 @@ def test_wrong_content_type_and_method(client):
 
 def test_text_over_limit_is_413():
     client = create_app({"TESTING": True, "MAX_TEXT_CHARS": 20}).test_client()
-    assert_error(client.post("/semantic-chunking", json={"text": "x " * 11}), 413, "text")
+    assert_error(client.post("/semantic-chunking", json={"text": "x " * 11}), 413, field="text")
 
 
 def test_too_many_units_is_422():
     client = create_app({"TESTING": True, "MAX_CHUNKS": 3}).test_client()
     error = assert_error(
-        client.post("/semantic-chunking", json={"text": "One. Two. Three. Four."}), 422, "text"
+        client.post("/semantic-chunking", json={"text": "One. Two. Three. Four."}), 422, field="text"
     )
     assert "4 units" in error["message"]
 
@@ -261,7 +256,7 @@ def test_semantic_strategy_of_chunking(client):
 
 def test_semantic_strategy_refuses_chunking_units(client):
     response = client.post("/chunking", json={"text": TEXT, "strategy": "semantic", "unit": "words"})
-    assert_error(response, 400, "unit")
+    assert_error(response, 400, field="unit")
 
 
 def test_listed_in_service_info_and_openapi(client):

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from tests.conftest import ROOT
-from tests.http.test_errors import assert_error
+from tests.helpers import assert_error
 
 
 def sample(name: str) -> str:

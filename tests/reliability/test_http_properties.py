@@ -23,8 +23,7 @@ from app import create_app
 from app.core.chunkers import CHUNKERS
 from app.core.chunkers.base import measure
 from app.core.chunkers.semantic import SemanticOptions
-from tests.core.test_properties import check_invariants, structured_text
-from tests.reliability.test_hostile_inputs import check_chunks
+from tests.helpers import check_chunks, check_invariants, structured_text
 
 TEXTS = st.one_of(
     st.text(st.characters(exclude_categories=("Cs",)), max_size=400),

@@ -102,7 +102,7 @@ def chunk_text(request: Any, config: Mapping[str, Any]) -> list[Chunk]:
 def answer_payload(
     result: retrieval.Answer, chunks: list[str], method: str, spans: list[tuple[int, int]] | None
 ) -> dict[str, Any]:
-    """Serialise an answer in SPEC's shape, scores rounded to 4 decimals.
+    """Serialise an answer in the documented shape, scores rounded to 4 decimals.
 
     ``spans`` are the chunks' offsets in the request's ``text``, when it gave one.
     """

@@ -17,14 +17,13 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, ConfigDict
 
+from app.config import VERSION
 from app.core.chunkers import CHUNKERS
 from app.core.warmup import warm_up
 from app.web.openapi import Operation
 from app.web.schemas import DEFAULT_STRATEGY, STRATEGY_MODELS
 
 bp = Blueprint("meta", __name__)
-
-VERSION = "0.1.0"
 
 _DOCS_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>chunkwise API</title>
