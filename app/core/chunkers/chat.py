@@ -23,8 +23,7 @@ from dataclasses import dataclass
 
 from app.core.chunkers.base import SizeOptions, option
 from app.core.chunkers.chatlog import Message, pauses, read_messages
-from app.core.chunkers.packing import Sizer, Span, pack_spans
-from app.core.chunkers.recursive import split_recursive
+from app.core.chunkers.units import pack_unit_spans
 from app.core.types import Chunk, MetaValue
 
 
@@ -85,15 +84,10 @@ class ChatChunker(SizeOptions):
             preamble=preamble,
             pauses=self._pauses(messages),
         )
-        sizer = Sizer(text, self.unit, self.chunk_size)
-
-        def oversize(start: int, end: int) -> list[Span]:
-            return split_recursive(sizer, start, end, self.chunk_overlap)
-
         units = [m.span for m in messages]
         return [
             Chunk.from_span(text, p.start, p.end, _describe(messages[p.first : p.last + 1]))
-            for p in pack_spans(units, sizer, self.chunk_overlap, oversize, joins=rules.joins)
+            for p in pack_unit_spans(text, units, self, self.pack, joins=rules.joins)
         ]
 
     def _pauses(self, messages: Sequence[Message]) -> list[bool]:
