@@ -1,10 +1,11 @@
-"""What every strategy shares: the protocol, option declarations and sizing.
+"""What every strategy shares: the :class:`Chunker` contract, option declarations and sizing.
 
-A strategy is a frozen dataclass whose fields are its options. Each field is
-declared with :func:`option`, which records the default, the bounds and a
-one-line description; the HTTP layer turns the same declarations into request
-models and the OpenAPI description, so the documented bounds are the enforced
-ones.
+A strategy is a frozen dataclass subclassing :class:`Chunker`, whose fields
+are its options. Each field is declared with :func:`option`, which records the
+default, the bounds and a one-line description; the HTTP layer turns the same
+declarations into request models and the OpenAPI description, so the
+documented bounds are the enforced ones. Options that contradict each other
+when out of order are listed once, in :data:`ORDERS`.
 """
 
 from __future__ import annotations
