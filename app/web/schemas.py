@@ -20,6 +20,7 @@ from pydantic import (
     RootModel,
     TypeAdapter,
     ValidationError,
+    WithJsonSchema,
     create_model,
     model_validator,
 )
@@ -275,10 +276,16 @@ def _any_strategy_options() -> dict[str, Any]:
         for name, (hint, info) in option_fields(cls).items():
             hints.setdefault(name, []).append(hint)
             docs.setdefault(name, info.description)
-    return {
-        name: (Union[tuple(dict.fromkeys(types))] | None, Field(default=None, description=docs[name]))  # noqa: UP007
-        for name, types in hints.items()
-    }
+    # Described here with every strategy's types; checked once, by the chosen
+    # strategy's own model, when the view chunks the text.
+    fields: dict[str, Any] = {}
+    for name, types in hints.items():
+        described = TypeAdapter(Union[tuple(dict.fromkeys(types))] | None).json_schema()  # noqa: UP007
+        fields[name] = (
+            Annotated[Any, WithJsonSchema(described)],
+            Field(default=None, description=docs[name]),
+        )
+    return fields
 
 
 def _one_source(schema: dict[str, Any]) -> None:
