@@ -13,8 +13,8 @@ from tests.batch.conftest import corpus, read_output, single_process, write_fold
 from tests.conftest import ROOT
 
 SUMMARY = re.compile(
-    r"documents (\d+), chunks (\d+), [\d.]+ MB in [\d.]+ s = [\d.]+ MB/s on (\d+) workers; "
-    r"(\d+) already done, (\d+) skipped"
+    r"documents (\d+), chunks (\d+), [\d.]+ MB in [\d.]+ s wall time \(chunking [\d.]+ s = [\d.]+ MB/s "
+    r"on (\d+) workers\); (\d+) already done, \d+ excluded, (\d+) skipped"
 )
 
 
