@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from app.config import load_config
+from app.config import VERSION, load_config
 from app.core import tokenizers
 from app.core.warmup import warm_up
 from app.ops.observability import install_observability
@@ -17,7 +17,6 @@ from app.web.errors import register_error_handlers
 from app.web.jsonio import StrictJSONProvider
 from app.web.openapi import build_document
 from app.web.routes import BLUEPRINTS, OPERATIONS
-from app.web.routes.meta import VERSION
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:

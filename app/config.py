@@ -13,6 +13,9 @@ from typing import Any
 
 from flask import Config, Flask
 
+#: The service's version, reported by GET / and /openapi.json; pyproject.toml reads it from here.
+VERSION = "0.1.0"
+
 DEFAULTS: dict[str, Any] = {
     # Largest request body in bytes, chunked transfer encoding included (413 beyond).
     "MAX_BODY_BYTES": 10 * 1024 * 1024,

@@ -20,7 +20,7 @@ Scored, on the same documents:
 
 * chunkwise ``/semantic-chunking`` with its defaults (``analyze`` with
   ``SemanticOptions()``, the code behind the endpoint), and with
-  ``unit="paragraph"`` on the paragraph variant;
+  ``split_by="paragraph"`` on the paragraph variant;
 * chunkwise ``topic`` (TextTiling), with a ``chunk_size`` large enough that
   only topic boundaries count;
 * LangChain's ``SemanticChunker`` (langchain-experimental) with its defaults
@@ -242,7 +242,7 @@ def contenders(paragraphs: bool) -> dict[str, Segmenter]:
         "chunkwise /semantic-chunking (defaults)": semantic(),
     }
     if paragraphs:
-        methods["chunkwise /semantic-chunking unit=paragraph"] = semantic(unit="paragraph")
+        methods["chunkwise /semantic-chunking split_by=paragraph"] = semantic(split_by="paragraph")
     methods["chunkwise topic (TextTiling)"] = topic()
     methods["LangChain SemanticChunker, TF-IDF (defaults)"] = langchain()
     if paragraphs:

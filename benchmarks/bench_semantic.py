@@ -68,7 +68,7 @@ def stage_times(text: str, repeat: int) -> dict[str, float]:
     for _ in range(repeat):
         gc.collect()
         marks = [time.perf_counter()]
-        units = split_units(text, options.unit)
+        units = split_units(text, options.split_by)
         marks.append(time.perf_counter())
         counts = term_counts([text[s:e] for s, e in units])
         marks.append(time.perf_counter())

@@ -44,3 +44,15 @@ def test_debug_cannot_be_enabled_from_environment(monkeypatch):
     monkeypatch.setenv("CHUNKWISE_DEBUG", "true")
     monkeypatch.setenv("FLASK_DEBUG", "1")
     assert create_app().debug is False
+
+
+def test_one_version_everywhere(client):
+    import tomllib
+
+    from app.config import VERSION
+    from tests.conftest import ROOT
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "app.config.VERSION"}
+    assert client.get("/", headers={"Accept": "application/json"}).get_json()["version"] == VERSION
+    assert client.get("/openapi.json").get_json()["info"]["version"] == VERSION

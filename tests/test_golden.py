@@ -17,7 +17,7 @@ import pytest
 
 from app.core.chunkers import CHUNKERS
 from tests.conftest import ROOT
-from tests.core.test_properties import check_invariants
+from tests.helpers import check_invariants
 
 GOLDEN = ROOT / "tests" / "golden"
 SAMPLES = ("book.txt", "guide.md", "article.html", "chat.txt")

@@ -6,7 +6,6 @@ exactly what ``POST /chunking`` would for the same text and options.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from app.core.chunkers import Chunker
@@ -45,14 +44,7 @@ def chunking_result(name: str, chunker: Chunker, chunks: list[Chunk]) -> dict[st
     Returns:
         chunks, metadata, strategy, params and count, in that order.
     """
-    params = dataclasses.asdict(chunker)  # type: ignore[call-overload]
-    # A tokenizer is an option of sizes in tokens only; elsewhere it is always null.
-    if params.get("tokenizer", "") is None:
-        del params["tokenizer"]
-    # Some facts depend on the text rather than the options (topic's fallback
-    # to recursive splitting); a strategy names them in REPORTED_IN_PARAMS and
-    # params lists the values its chunks carry.
-    for key in getattr(chunker, "REPORTED_IN_PARAMS", ()):
-        params[key] = sorted({str(c.meta[key]) for c in chunks if key in c.meta})
-    body = chunk_payload(chunks, params.get("unit", "chars"), params.get("tokenizer"))
+    params = chunker.params(chunks)
+    tokenizer = params.get("tokenizer")
+    body = chunk_payload(chunks, chunker.unit, tokenizer if isinstance(tokenizer, str) else None)
     return {**body, "strategy": name, "params": params, "count": len(chunks)}

@@ -14,7 +14,7 @@ is built (``benchmarks/bench_scaling.py`` measures with the same):
 
 Reference counting still frees everything that is not in a cycle at once, so
 memory is held longer only by cyclic garbage, at most one young generation's
-worth (figures in ``benchmarks/RESULTS.md``, "Reliability (issue 8)").
+worth (figures in ``benchmarks/RESULTS.md``, "Reliability").
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The one place that turns errors into SPEC's JSON shape.
+"""The one place that turns errors into the API's one JSON error shape.
 
 Every error body is ``{"error": {"status", "code", "message", "field"?}}``.
 Our own classes carry their status on the class; Werkzeug's HTTP errors keep

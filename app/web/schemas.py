@@ -21,10 +21,14 @@ from pydantic import (
     RootModel,
     TypeAdapter,
     ValidationError,
+    WithJsonSchema,
     create_model,
+    model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from app.core.chunkers import CHUNKERS
+from app.core.chunkers.base import ORDERS, broken_order
 from app.core.chunkers.semantic import SemanticOptions
 from app.core.chunkers.thresholds import ThresholdMethod
 from app.core.retrieval import DEFAULT_METHOD, METHODS
@@ -36,6 +40,9 @@ DEFAULT_STRATEGY = "recursive"
 
 def no_surrogates(value: str) -> str:
     """Refuse strings holding lone surrogates: an escaped lone surrogate in JSON is not text."""
+    if value.isascii():
+        # The usual text: a scan in C, where encoding would copy a megabyte.
+        return value
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
@@ -52,17 +59,41 @@ def plain(doc: str | None) -> str | None:
 
 
 def option_fields(cls: type) -> dict[str, Any]:
-    """Pydantic field definitions for a strategy dataclass's options."""
+    """Pydantic field definitions for a strategy dataclass's options.
+
+    An option that must be smaller than another (:data:`ORDERS`) says so in
+    its description; :func:`check_orders` enforces it.
+    """
     hints = typing.get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}
+    rules = {o.lower: o.rule() for o in ORDERS if o.lower in names and o.upper in names}
     fields: dict[str, Any] = {}
     for f in dataclasses.fields(cls):
         meta = f.metadata
         bounds = {k: meta[k] for k in ("ge", "le", "gt") if meta.get(k) is not None}
-        fields[f.name] = (
-            hints[f.name],
-            Field(default=f.default, description=plain(meta.get("doc")), **bounds),
-        )
+        doc = plain(meta.get("doc"))
+        if f.name in rules:
+            doc = f"{doc} It {rules[f.name]}."
+        fields[f.name] = (hints[f.name], Field(default=f.default, description=doc, **bounds))
     return fields
+
+
+def check_orders(model: Any) -> Any:
+    """Refuse a request whose options contradict each other (:data:`ORDERS`), naming the first.
+
+    Raises:
+        PydanticCustomError: ``contradictory_options``, carrying the field and the message.
+    """
+    order = broken_order({name: getattr(model, name) for name in type(model).model_fields})
+    if order is not None:
+        raise PydanticCustomError(
+            "contradictory_options", "{message}", {"field": order.lower, "message": order.message()}
+        )
+    return model
+
+
+#: The validators every request model with options carries.
+OPTION_VALIDATORS: dict[str, Any] = {"orders": model_validator(mode="after")(check_orders)}
 
 
 def _strategy_model(name: str, cls: type) -> type[BaseModel]:
@@ -71,6 +102,7 @@ def _strategy_model(name: str, cls: type) -> type[BaseModel]:
         f"{cls.__name__.removesuffix('Chunker')}ChunkRequest",
         __config__=STRICT,
         __doc__=doc,
+        __validators__=OPTION_VALIDATORS,
         text=(Text, Field(description="The text to split (UTF-8).")),
         strategy=_strategy_field(name),
         **option_fields(cls),
@@ -89,6 +121,7 @@ def _batch_model(name: str, cls: type) -> type[BaseModel]:
     return create_model(
         f"{cls.__name__.removesuffix('Chunker')}BatchChunkRequest",
         __config__=STRICT,
+        __validators__=OPTION_VALIDATORS,
         __doc__=f"{doc} Each text is chunked as a request with `text` would be.",
         texts=(list[Text], Field(fail_fast=True, description="The texts to split (UTF-8), each on its own.")),
         strategy=_strategy_field(name),
@@ -218,6 +251,8 @@ def _describe(error: Any, tagged: bool) -> tuple[str, str]:
     # names no input, so only the indices after the field are kept.
     field = "".join([str(loc[0]), *(f"[{p}]" for p in loc[1:] if isinstance(p, int))]) if loc else "body"
     kind = error["type"]
+    if kind == "contradictory_options":
+        return error["ctx"]["field"], error["ctx"]["message"]
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         return "strategy", unknown_strategy(str(error["ctx"].get("tag", "")))
     if kind == "extra_forbidden":
@@ -276,10 +311,16 @@ def _any_strategy_options() -> dict[str, Any]:
         for name, (hint, info) in option_fields(cls).items():
             hints.setdefault(name, []).append(hint)
             docs.setdefault(name, info.description)
-    return {
-        name: (Union[tuple(dict.fromkeys(types))] | None, Field(default=None, description=docs[name]))  # noqa: UP007
-        for name, types in hints.items()
-    }
+    # Described here with every strategy's types; checked once, by the chosen
+    # strategy's own model, when the view chunks the text.
+    fields: dict[str, Any] = {}
+    for name, types in hints.items():
+        described = TypeAdapter(Union[tuple(dict.fromkeys(types))] | None).json_schema()  # noqa: UP007
+        fields[name] = (
+            Annotated[Any, WithJsonSchema(described)],
+            Field(default=None, description=docs[name]),
+        )
+    return fields
 
 
 def _one_source(schema: dict[str, Any]) -> None:
@@ -355,21 +396,58 @@ class AnswerResponse(BaseModel):
     )
 
 
-# POST /semantic-chunking: the options are SemanticOptions' own declarations.
+# POST /semantic-chunking: the options are SemanticOptions' own declarations,
+# and `unit` also takes the grouping units under their old spelling.
+DEPRECATED_UNITS = ("sentence", "paragraph")
+
+
+def _semantic_options() -> dict[str, Any]:
+    fields = option_fields(SemanticOptions)
+    hint, info = fields["unit"]
+    info.description = (
+        f"{info.description} Deprecated: the values sentence and paragraph, the old spelling of split_by."
+    )
+    fields["unit"] = (Literal[(*typing.get_args(hint), *DEPRECATED_UNITS)], info)
+    return fields
+
+
+def check_semantic_unit(model: Any) -> Any:
+    """Read the deprecated ``"unit": "sentence"|"paragraph"`` as ``split_by``.
+
+    Raises:
+        PydanticCustomError: When ``split_by`` is given too and says otherwise.
+    """
+    if model.unit in DEPRECATED_UNITS:
+        if "split_by" in model.model_fields_set and model.split_by != model.unit:
+            message = f"unit {model.unit!r} is the old spelling of split_by, which says {model.split_by!r}"
+            raise PydanticCustomError(
+                "contradictory_options", "{message}", {"field": "unit", "message": message}
+            )
+        model.split_by, model.unit = model.unit, "chars"
+    return model
+
+
+SEMANTIC_VALIDATORS: dict[str, Any] = {
+    **OPTION_VALIDATORS,
+    "deprecated_unit": model_validator(mode="after")(check_semantic_unit),
+}
+
 SemanticRequest = create_model(
     "SemanticRequest",
     __config__=STRICT,
     __doc__="A text to split into units, measure, group and explain; sizes are in characters.",
+    __validators__=SEMANTIC_VALIDATORS,
     text=(Text, Field(description="The text to split (UTF-8).")),
-    **option_fields(SemanticOptions),
+    **_semantic_options(),
 )
 
 SemanticBatchRequest = create_model(
     "SemanticBatchRequest",
     __config__=STRICT,
     __doc__="A batch of texts, each split, measured and grouped as a request with `text` would be.",
+    __validators__=SEMANTIC_VALIDATORS,
     texts=(list[Text], Field(fail_fast=True, description="The texts to split (UTF-8), each on its own.")),
-    **option_fields(SemanticOptions),
+    **_semantic_options(),
 )
 #: Every field of every request model: a body with more keys than this has unknown ones.
 _REQUEST_FIELDS = frozenset(

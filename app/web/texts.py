@@ -10,12 +10,15 @@ by one text names it by its index (``texts[3]``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from app.core.chunkers import InvalidOptions
-from app.web.errors import ApiError, InvalidField, PayloadTooLarge
+from app.web.errors import ApiError, InvalidField
+from app.web.guards import check_total
+
+R = TypeVar("R")
 
 
 def is_batch(fields: Mapping[str, Any], typed: bool) -> bool:
@@ -41,29 +44,6 @@ def is_batch(fields: Mapping[str, Any], typed: bool) -> bool:
     return True
 
 
-def check_texts(texts: Sequence[str], config: Mapping[str, Any]) -> None:
-    """Refuse a batch over its limits before any work.
-
-    Args:
-        texts: The batch's texts.
-        config: The app's settings (``MAX_BATCH_TEXTS``, ``MAX_TEXT_CHARS``).
-
-    Raises:
-        PayloadTooLarge: Naming ``texts`` for too many texts or too many
-            characters in all, or ``texts[i]`` for one text over the limit.
-    """
-    most, limit = config["MAX_BATCH_TEXTS"], config["MAX_TEXT_CHARS"]
-    if len(texts) > most:
-        raise PayloadTooLarge(f"texts has {len(texts)} items; the limit is {most}", "texts")
-    for index, text in enumerate(texts):
-        if len(text) > limit:
-            field = f"texts[{index}]"
-            raise PayloadTooLarge(f"{field} has {len(text)} characters; the limit is {limit}", field)
-    total = sum(len(text) for text in texts)
-    if total > limit:
-        raise PayloadTooLarge(f"texts have {total} characters in all; the limit is {limit}", "texts")
-
-
 @contextmanager
 def naming_text(index: int) -> Iterator[None]:
     """Re-raise an error about one text of a batch so that it names ``texts[index]``.
@@ -84,3 +64,40 @@ def naming_text(index: int) -> Iterator[None]:
     except InvalidOptions as exc:
         field = name if exc.field == "text" else exc.field
         raise InvalidField(f"{name}: {exc.message}", field) from None
+
+
+def each_text(
+    texts: Sequence[str],
+    work: Callable[[str], R],
+    count: Callable[[R], int],
+    limit: int,
+    *,
+    what: str = "chunks",
+    field: str = "chunk_size",
+) -> list[R]:
+    """Do ``work`` on each text of a batch, in order, within the batch's chunk limit.
+
+    Args:
+        texts: The batch's texts, already within :func:`app.web.guards.check_texts`.
+        work: What a single request does with one text.
+        count: How many chunks (or units) a result holds.
+        limit: The most chunks the whole batch may give.
+        what: What ``count`` counts, for the error message.
+        field: The field an error over the limit names.
+
+    Returns:
+        ``work(texts[i])`` for each ``i``.
+
+    Raises:
+        TooManyChunks: As soon as the results so far hold more than ``limit``.
+        ApiError: Any error of ``work``, renamed by :func:`naming_text`.
+    """
+    results: list[R] = []
+    total = 0
+    for index, text in enumerate(texts):
+        with naming_text(index):
+            result = work(text)
+        total += count(result)
+        check_total(total, limit, what=what, field=field)
+        results.append(result)
+    return results

@@ -17,7 +17,7 @@ echo
 
 # File upload: paragraphs as units, no group over 1200 characters.
 curl -sS --fail-with-body "$BASE_URL/semantic-chunking" -F "file=@$HERE/../field-notes.txt" \
-  -F unit=paragraph -F max_chunk_size=1200
+  -F split_by=paragraph -F max_chunk_size=1200
 echo
 
 # The same grouping as plain chunks from /chunking, with an explicit threshold.

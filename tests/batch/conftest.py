@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from distributed import Client
 
-from app.batch.job import local_cluster
+from app.batch.job import Task, chunk_part, local_cluster
+from app.batch.sources import list_documents
 
 SENTENCES = [
     "The river bends twice before it reaches the old mill.",
@@ -71,3 +72,12 @@ def dask_client():
     """Two worker processes, one thread each, on 127.0.0.1, shared by the batch tests."""
     with local_cluster(2) as cluster, Client(cluster) as client:
         yield client
+
+
+def single_process(source: Path, output: Path, strategy: str, options: dict) -> dict:
+    """The reference: every document in one partition, chunked in this process, no Dask."""
+    refs, problems = list_documents(source)
+    assert not problems
+    output.mkdir()
+    chunk_part(Task(0, strategy, options, str(output), tuple(refs)))
+    return read_output(output)

@@ -9,8 +9,7 @@ import sys
 import pytest
 
 from app.batch.__main__ import main
-from tests.batch.conftest import corpus, read_output, write_folder
-from tests.batch.test_job import single_process
+from tests.batch.conftest import corpus, read_output, single_process, write_folder
 from tests.conftest import ROOT
 
 SUMMARY = re.compile(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from app.batch.job import Job, Task, chunk_part, plan, run
@@ -11,18 +9,9 @@ from app.batch.output import OutputError, chunk_id
 from app.batch.sources import DocRef, Problem, list_documents
 from app.core.chunkers import CHUNKERS
 from app.web.schemas import STRATEGY_MODELS
-from tests.batch.conftest import corpus, read_output, write_folder, write_jsonl
+from tests.batch.conftest import corpus, read_output, single_process, write_folder, write_jsonl
 
 OPTIONS = {"chunk_size": 120, "chunk_overlap": 30}
-
-
-def single_process(source: Path, output: Path, strategy: str, options: dict) -> dict:
-    """The reference: every document in one partition, chunked in this process, no Dask."""
-    refs, problems = list_documents(source)
-    assert not problems
-    output.mkdir()
-    chunk_part(Task(0, strategy, options, str(output), tuple(refs)))
-    return read_output(output)
 
 
 def test_two_workers_give_the_single_process_result(tmp_path, dask_client):

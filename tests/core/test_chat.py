@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from app.core.chunkers import InvalidOptions
 from app.core.chunkers.chat import ChatChunker
 from app.core.chunkers.chatlog import pauses, read_messages
-from tests.core.test_properties import check_invariants
+from tests.helpers import check_invariants
 
 LOG = (
     "Export of #team\n"

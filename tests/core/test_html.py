@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from app.core.chunkers.html import HtmlChunker
 from app.core.chunkers.htmltext import read_blocks
-from tests.core.test_properties import check_invariants
+from tests.helpers import check_invariants
 
 
 def blocks(html, **options):

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from app.core.chunkers.markdown import MarkdownChunker
 from app.core.chunkers.mdoutline import read_outline
-from tests.core.test_properties import check_invariants
+from tests.helpers import check_invariants
 
 
 def sections(text, **options):

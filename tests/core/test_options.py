@@ -4,12 +4,13 @@ import pytest
 
 from app.core.chunkers import CHUNKERS, InvalidOptions
 from app.core.chunkers.fixed import FixedChunker
+from app.core.chunkers.semantic import SemanticChunker, SemanticOptions
 from app.core.chunkers.sentence import SentenceChunker
 
 
 @pytest.mark.parametrize("name", sorted(CHUNKERS))
-def test_defaults_are_valid(name):
-    CHUNKERS[name]()
+def test_defaults_keep_a_short_text_whole(name):
+    assert [c.text for c in CHUNKERS[name]().chunk("A short text.")] == ["A short text."]
 
 
 @pytest.mark.parametrize("name", sorted(CHUNKERS))
@@ -36,6 +37,14 @@ def test_invalid_options_name_the_field(options, field, message):
     with pytest.raises(InvalidOptions, match=message) as info:
         FixedChunker(**options)
     assert info.value.field == field
+
+
+@pytest.mark.parametrize("cls", [SemanticOptions, SemanticChunker])
+def test_min_chunk_size_over_max_is_refused(cls):
+    with pytest.raises(InvalidOptions, match="min_chunk_size must be at most max_chunk_size") as info:
+        cls(min_chunk_size=50, max_chunk_size=40)
+    assert info.value.field == "min_chunk_size"
+    assert cls(min_chunk_size=40, max_chunk_size=40).min_chunk_size == 40
 
 
 def test_pack_must_be_boolean():

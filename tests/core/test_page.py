@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from app.core.chunkers import InvalidOptions
 from app.core.chunkers.page import PageChunker, split_pages
-from tests.core.test_properties import check_invariants
+from tests.helpers import check_invariants
 
 
 def pages(text, **options):

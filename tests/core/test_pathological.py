@@ -73,7 +73,7 @@ def check(name: str, text: str, chunks: list, size: int = 1000) -> None:
 
 @pytest.mark.parametrize("name", STRUCTURE)
 @pytest.mark.parametrize("shape", sorted(INPUTS))
-def test_issue_inputs_finish(name, shape):
+def test_pathological_inputs_finish(name, shape):
     text = INPUTS[shape]
     check(name, text, run_with_hang_detector(name, text))
 

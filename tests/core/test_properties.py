@@ -10,20 +10,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from app.core.chunkers import CHUNKERS
-from app.core.chunkers.base import MIN_TOKEN_CHUNK_SIZE, measure
-
-# html chunks are the visible text of a markup region, not a slice of it.
-VISIBLE_TEXT = {"html"}
-
-WORDS = ["alpha", "beta", "Gamma", "delta.", "Dr.", "e.g.", "3.5", "日本語。", "🌍", "x", "end!", "a\u0301"]
-SEPARATORS = [" ", " ", " ", "\n", "\n\n", "\f", "\t", "\r\n", ". ", "# ", ": "]
-
-
-@st.composite
-def structured_text(draw):
-    parts = draw(st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPARATORS)), max_size=80))
-    return "".join(w + s for w, s in parts)
-
+from app.core.chunkers.base import MIN_TOKEN_CHUNK_SIZE
+from tests.helpers import check_invariants, structured_text
 
 TEXTS = st.one_of(
     st.text(st.characters(exclude_categories=("Cs",)), max_size=300),
@@ -70,29 +58,11 @@ def options_for(draw, cls):
         size = draw(st.integers(min_value=low, max_value=120))
         options["chunk_size"] = size
         options["chunk_overlap"] = draw(st.integers(min_value=0, max_value=size - 1))
+    low, high = options.get("min_chunk_size"), options.get("max_chunk_size")
+    if low is not None and high is not None and low > high:
+        # Valid options only: the contradictory pair is refused, as tests/core/test_options.py shows.
+        options["min_chunk_size"], options["max_chunk_size"] = high, low
     return options
-
-
-def check_invariants(name, text, chunks, options):
-    assert all(c.text.strip() for c in chunks), "empty or whitespace-only chunk"
-    assert all(0 <= c.start < c.end <= len(text) for c in chunks)
-    starts = [c.start for c in chunks]
-    assert starts == sorted(set(starts)), "starts must strictly increase"
-    if name not in VISIBLE_TEXT:
-        assert all(text[c.start : c.end] == c.text for c in chunks)
-    size = options.get("chunk_size")
-    if size is not None:
-        unit = options.get("unit", "chars")
-        tokenizer = options.get("tokenizer")
-        assert all(measure(c.text, unit, tokenizer) <= size for c in chunks), "chunk over chunk_size"
-    if options.get("chunk_overlap", 0) == 0 and name not in VISIBLE_TEXT:
-        covered = [0] * len(text)
-        for c in chunks:
-            for i in range(c.start, c.end):
-                covered[i] += 1
-        for i, ch in enumerate(text):
-            if not ch.isspace():
-                assert covered[i] == 1, f"character {i} ({ch!r}) covered {covered[i]} times"
 
 
 @pytest.mark.parametrize("name", sorted(CHUNKERS))

@@ -55,7 +55,7 @@ def test_explicit_threshold_is_applied_and_reported():
 
 def test_paragraph_units():
     text = "Bees make honey in the hive.\nA second line.\n\nThe hive holds honey.\n\n\nChess is a game."
-    result = analyze(text, SemanticOptions(unit="paragraph", window=0))
+    result = analyze(text, SemanticOptions(split_by="paragraph", window=0))
     assert [text[s:e] for s, e in result.units] == [
         "Bees make honey in the hive.\nA second line.",
         "The hive holds honey.",
@@ -121,10 +121,15 @@ def test_min_chunk_size_merges_small_groups():
     assert merged.groups == [Group(0, 1), Group(2, 3)]
 
 
-def test_max_wins_over_min():
-    result = analyze(TEXT, SemanticOptions(window=0, threshold=0.9, min_chunk_size=100, max_chunk_size=30))
+def test_max_bounds_the_merges_of_min():
+    result = analyze(TEXT, SemanticOptions(window=0, threshold=0.9, min_chunk_size=30, max_chunk_size=30))
     assert all(e - s <= 30 for s, e in map(result.span, result.groups))
     assert len(result.groups) == 4
+
+
+def test_min_over_max_is_refused_rather_than_ignored():
+    with pytest.raises(InvalidOptions, match="min_chunk_size must be at most max_chunk_size"):
+        SemanticOptions(min_chunk_size=100, max_chunk_size=30)
 
 
 @pytest.mark.parametrize(

@@ -35,7 +35,7 @@ def documents(draw):
 
 OPTIONS = st.fixed_dictionaries(
     {
-        "unit": st.sampled_from(["sentence", "paragraph"]),
+        "split_by": st.sampled_from(["sentence", "paragraph"]),
         "window": st.integers(0, 4),
         "threshold": st.none() | st.floats(0, 1),
         "threshold_method": st.sampled_from(sorted(DEFAULT_AMOUNTS)),
@@ -44,13 +44,16 @@ OPTIONS = st.fixed_dictionaries(
 )
 SIZES = st.fixed_dictionaries({"min_chunk_size": st.none() | st.integers(1, 120)}) | st.fixed_dictionaries(
     {"max_chunk_size": st.integers(1, 120), "min_chunk_size": st.none() | st.integers(1, 120)}
-)
+).filter(lambda sizes: (sizes["min_chunk_size"] or 0) <= sizes["max_chunk_size"])
 
 
 def unbounded(options, threshold, max_chunk_size=None):
     """The same units and window with an explicit threshold, and no bound but an optional maximum."""
     return SemanticOptions(
-        unit=options["unit"], window=options["window"], threshold=threshold, max_chunk_size=max_chunk_size
+        split_by=options["split_by"],
+        window=options["window"],
+        threshold=threshold,
+        max_chunk_size=max_chunk_size,
     )
 
 
@@ -83,7 +86,7 @@ def assert_partition(text, result):
 @example(
     text="Bee hive. Bee hive. Chess board. Chess board.",
     options={
-        "unit": "sentence",
+        "split_by": "sentence",
         "window": 0,
         "threshold": None,
         "threshold_method": "gap",

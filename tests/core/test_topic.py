@@ -12,7 +12,7 @@ from app.core.chunkers.packing import Span
 from app.core.chunkers.recursive import RecursiveChunker
 from app.core.chunkers.topic import TopicChunker, segment_topics
 from app.core.lexicon import stop_words
-from tests.core.test_properties import check_invariants
+from tests.helpers import check_invariants
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 BOOK = (SAMPLES / "book.txt").read_text(encoding="utf-8")

@@ -9,6 +9,7 @@ from app import create_app
 from app.core import retrieval
 from app.web.schemas import ANSWER_CHUNK_SIZE
 from tests.conftest import ROOT
+from tests.helpers import assert_error
 
 CHUNKS = [
     "Plums grow on trees in the orchard.",
@@ -33,15 +34,6 @@ KEYS = [
 
 def ask(client, **fields):
     return client.post("/answer", json={"question": QUESTION, "chunks": CHUNKS, **fields})
-
-
-def assert_error(response, status, code, field):
-    assert response.status_code == status, response.get_json()
-    assert response.mimetype == "application/json"
-    error = response.get_json()["error"]
-    assert (error["status"], error["code"], error.get("field")) == (status, code, field)
-    assert error["message"]
-    return error
 
 
 @pytest.mark.parametrize("method", ["bm25", "tfidf"])

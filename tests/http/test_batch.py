@@ -12,6 +12,7 @@ from app import create_app
 from app.core.chunkers import CHUNKERS, InvalidOptions
 from app.core.chunkers.recursive import RecursiveChunker
 from app.web.schemas import STRATEGY_MODELS
+from tests.helpers import assert_error
 
 TEXTS = [
     "Batches let a pipeline send many texts at once. Each one is chunked on its own.\n\n"
@@ -22,16 +23,6 @@ TEXTS = [
     "# Heading\n\nSome text under a heading.\n\nalice: hi there\nbob: hello back",
     "One line without any break at all, long enough to be split into several small chunks by size.",
 ]
-
-
-def assert_error(response, status, field, code=None):
-    assert response.status_code == status, response.get_json()
-    assert response.mimetype == "application/json"
-    error = response.get_json()["error"]
-    assert error["status"] == status and error["field"] == field and error["message"]
-    if code is not None:
-        assert error["code"] == code
-    return error
 
 
 def small_options(name):
@@ -76,17 +67,17 @@ def test_too_many_texts(client):
     small = app.test_client()
     assert small.post("/chunking", json={"texts": ["a"] * 3}).status_code == 200
     error = assert_error(
-        small.post("/chunking", json={"texts": ["a"] * 4}), 413, "texts", "payload_too_large"
+        small.post("/chunking", json={"texts": ["a"] * 4}), 413, field="texts", code="payload_too_large"
     )
     assert "limit is 3" in error["message"]
 
 
 def test_text_limits_name_the_text_or_the_batch():
     client = create_app({"TESTING": True, "MAX_TEXT_CHARS": 10}).test_client()
-    error = assert_error(client.post("/chunking", json={"texts": ["short", "x" * 11]}), 413, "texts[1]")
+    error = assert_error(client.post("/chunking", json={"texts": ["short", "x" * 11]}), 413, field="texts[1]")
     assert "11 characters" in error["message"]
     # Each text fits, but together they are over the limit one request may submit.
-    error = assert_error(client.post("/chunking", json={"texts": ["x" * 6, "y" * 6]}), 413, "texts")
+    error = assert_error(client.post("/chunking", json={"texts": ["x" * 6, "y" * 6]}), 413, field="texts")
     assert "12 characters in all" in error["message"]
     assert client.post("/chunking", json={"texts": ["x" * 5, "y" * 5]}).status_code == 200
 
@@ -97,10 +88,10 @@ def test_chunk_limit_holds_for_the_whole_batch():
     text = "One here. Two here. Three here."
     assert client.post("/chunking", json={"text": text, **options}).get_json()["count"] == 3
     # The lower bound from chunk_size (one chunk per text) passes; the real count (6) does not.
-    assert_error(client.post("/chunking", json={"texts": [text, text], **options}), 422, "chunk_size")
+    assert_error(client.post("/chunking", json={"texts": [text, text], **options}), 422, field="chunk_size")
     # Certain from chunk_size alone: refused before any work.
     error = assert_error(
-        client.post("/chunking", json={"texts": ["abcdef"] * 3, "chunk_size": 2}), 422, "chunk_size"
+        client.post("/chunking", json={"texts": ["abcdef"] * 3, "chunk_size": 2}), 422, field="chunk_size"
     )
     assert "at least 9 chunks" in error["message"]
 
@@ -117,7 +108,7 @@ def test_chunk_limit_holds_for_the_whole_batch():
     ids=["number", "null", "surrogate", "string", "object"],
 )
 def test_a_bad_text_is_named_by_its_index(client, texts, field):
-    assert_error(client.post("/chunking", json={"texts": texts}), 400, field, "invalid_field")
+    assert_error(client.post("/chunking", json={"texts": texts}), 400, field=field, code="invalid_field")
 
 
 @pytest.mark.parametrize(
@@ -132,14 +123,14 @@ def test_a_bad_text_is_named_by_its_index(client, texts, field):
     ids=["range", "overlap", "strategy", "unknown", "both"],
 )
 def test_shared_option_errors_name_the_option(client, extra, field):
-    assert_error(client.post("/chunking", json={"texts": ["a", "b"], **extra}), 400, field)
+    assert_error(client.post("/chunking", json={"texts": ["a", "b"], **extra}), 400, field=field)
 
 
 def test_batch_is_json_only(client):
     response = client.post("/chunking?texts=a", data=b"some text", content_type="text/plain")
-    assert_error(response, 400, "texts")
+    assert_error(response, 400, field="texts")
     data = {"texts": "a", "file": (io.BytesIO(b"some text"), "a.txt")}
-    assert_error(client.post("/chunking", data=data, content_type="multipart/form-data"), 400, "texts")
+    assert_error(client.post("/chunking", data=data, content_type="multipart/form-data"), 400, field="texts")
 
 
 def test_an_error_from_one_text_names_it(client, monkeypatch):
@@ -149,7 +140,9 @@ def test_an_error_from_one_text_names_it(client, monkeypatch):
         return []
 
     monkeypatch.setattr(RecursiveChunker, "chunk", picky)
-    error = assert_error(client.post("/chunking", json={"texts": ["a\n\nb", "no breaks"]}), 400, "texts[1]")
+    error = assert_error(
+        client.post("/chunking", json={"texts": ["a\n\nb", "no breaks"]}), 400, field="texts[1]"
+    )
     assert error["message"] == "texts[1]: this strategy needs paragraphs"
 
 

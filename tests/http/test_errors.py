@@ -1,4 +1,4 @@
-"""Every error is JSON in SPEC's shape, names what was wrong, and never a 500 for client input."""
+"""Every error is JSON in the one error shape, names what was wrong, and never a 500 for client input."""
 
 from __future__ import annotations
 
@@ -8,19 +8,7 @@ import pytest
 
 from app import create_app
 from app.core.chunkers import CHUNKERS
-
-
-def assert_error(response, status, code, field=None):
-    assert response.status_code == status
-    assert response.mimetype == "application/json"
-    error = response.get_json()["error"]
-    assert error["status"] == status
-    assert error["code"] == code
-    assert error["message"]
-    if field is not None:
-        assert error["field"] == field
-    return error
-
+from tests.helpers import assert_error
 
 BAD_JSON = [
     (b'{"text": 1', "Expecting"),

@@ -7,6 +7,7 @@ import pytest
 from app import create_app
 from app.core.chunkers.base import measure
 from app.web.schemas import SemanticResponse
+from tests.helpers import assert_error
 
 BEES = "Bees make honey in the hive. The hive holds honey and bees."
 CHESS = "Chess is a board game. The chess board has squares."
@@ -38,14 +39,6 @@ def post(client, **fields):
     response = client.post("/semantic-chunking", json=fields)
     assert response.status_code == 200, response.get_json()
     return response.get_json()
-
-
-def assert_error(response, status, field):
-    assert response.status_code == status
-    assert response.mimetype == "application/json"
-    error = response.get_json()["error"]
-    assert error["status"] == status and error["field"] == field
-    return error
 
 
 def test_shape_and_offsets(client):
@@ -100,10 +93,51 @@ def _cuts(body):
 
 def test_paragraph_units_and_size_bounds(client):
     text = "One bee.\n\nTwo bees fly.\n\nThree chess pieces."
-    body = post(client, text=text, unit="paragraph", max_chunk_size=15, min_chunk_size=9)
+    body = post(client, text=text, split_by="paragraph", max_chunk_size=15, min_chunk_size=9)
     assert body["initial_chunks"] == ["One bee.", "Two bees fly.", "Three chess", "pieces."]
     assert all(m["size"] <= 15 for m in body["metadata"])
     SemanticResponse.model_validate(body)
+
+
+@pytest.mark.parametrize("old", ["sentence", "paragraph"])
+def test_deprecated_unit_spelling_is_split_by(client, old):
+    text = "One bee. Two bees.\n\nThree chess pieces."
+    assert post(client, text=text, unit=old) == post(client, text=text, split_by=old)
+    assert post(client, text=text, unit=old, split_by=old) == post(client, text=text, split_by=old)
+    assert post(client, text=text, unit="chars") == post(client, text=text)
+
+
+def test_deprecated_unit_contradicting_split_by_is_refused(client):
+    response = client.post(
+        "/semantic-chunking", json={"text": TEXT, "unit": "paragraph", "split_by": "sentence"}
+    )
+    assert "split_by" in assert_error(response, 400, field="unit")["message"]
+
+
+@pytest.mark.parametrize(
+    ("url", "fields"),
+    [
+        ("/semantic-chunking", {}),
+        ("/semantic-chunking", {"texts": [TEXT]}),
+        ("/chunking", {"strategy": "semantic"}),
+    ],
+    ids=["semantic", "semantic-batch", "chunking"],
+)
+def test_min_chunk_size_over_max_is_refused(client, url, fields):
+    body = {"text": TEXT, **fields} if "texts" not in fields else fields
+    response = client.post(url, json={**body, "min_chunk_size": 50, "max_chunk_size": 40})
+    error = assert_error(response, 400, field="min_chunk_size")
+    assert error["message"] == "min_chunk_size must be at most max_chunk_size"
+    equal = client.post(url, json={**body, "min_chunk_size": 40, "max_chunk_size": 40})
+    assert equal.status_code == 200
+
+
+def test_openapi_describes_the_order_of_sizes(client):
+    schemas = client.get("/openapi.json").get_json()["components"]["schemas"]
+    assert (
+        "It must be at most max_chunk_size."
+        in schemas["SemanticRequest"]["properties"]["min_chunk_size"]["description"]
+    )
 
 
 def test_empty_and_one_unit(client):
@@ -154,7 +188,7 @@ def test_multipart_file_with_form_options(client):
         ({"text": TEXT, "threshold_method": "median"}, "threshold_method"),
         ({"text": TEXT, "threshold_amount": 101}, "threshold_amount"),
         ({"text": TEXT, "unit": "lines"}, "unit"),
-        ({"text": TEXT, "unit": "paragraph", "split_by": "sentence"}, "split_by"),
+        ({"text": TEXT, "unit": "paragraph", "split_by": "sentence"}, "unit"),
         ({"text": TEXT, "unit": "tokens", "tokenizer": "unknown"}, "tokenizer"),
         ({"text": TEXT, "tokenizer": "cl100k_base"}, "tokenizer"),
         ({"text": TEXT, "min_chunk_size": 0}, "min_chunk_size"),
@@ -166,19 +200,21 @@ def test_multipart_file_with_form_options(client):
     ids=lambda v: str(v)[:40],
 )
 def test_invalid_fields_are_named(client, fields, field):
-    assert_error(client.post("/semantic-chunking", json=fields), 400, field)
+    assert_error(client.post("/semantic-chunking", json=fields), 400, field=field)
 
 
 def test_query_errors_name_the_field(client):
     response = client.post("/semantic-chunking?window=two", data=b"Hi there.", content_type="text/plain")
-    assert_error(response, 400, "window")
+    assert_error(response, 400, field="window")
 
 
 def test_multipart_errors(client):
     response = client.post("/semantic-chunking", data={"window": "1"}, content_type="multipart/form-data")
-    assert_error(response, 400, "file")
+    assert_error(response, 400, field="file")
     bad = {"file": (io.BytesIO(b"\xff\xfe bad"), "doc.txt")}
-    assert_error(client.post("/semantic-chunking", data=bad, content_type="multipart/form-data"), 400, "file")
+    assert_error(
+        client.post("/semantic-chunking", data=bad, content_type="multipart/form-data"), 400, field="file"
+    )
 
 
 def test_wrong_content_type_and_method(client):
@@ -190,13 +226,13 @@ def test_wrong_content_type_and_method(client):
 
 def test_text_over_limit_is_413():
     client = create_app({"TESTING": True, "MAX_TEXT_CHARS": 20}).test_client()
-    assert_error(client.post("/semantic-chunking", json={"text": "x " * 11}), 413, "text")
+    assert_error(client.post("/semantic-chunking", json={"text": "x " * 11}), 413, field="text")
 
 
 def test_too_many_units_is_422():
     client = create_app({"TESTING": True, "MAX_CHUNKS": 3}).test_client()
     error = assert_error(
-        client.post("/semantic-chunking", json={"text": "One. Two. Three. Four."}), 422, "text"
+        client.post("/semantic-chunking", json={"text": "One. Two. Three. Four."}), 422, field="text"
     )
     assert "4 units" in error["message"]
 

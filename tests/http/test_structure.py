@@ -7,7 +7,7 @@ import io
 import pytest
 
 from tests.conftest import ROOT
-from tests.http.test_errors import assert_error
+from tests.helpers import assert_error
 
 
 def sample(name: str) -> str:
@@ -167,3 +167,4 @@ def test_query_unit_accepts_every_strategys_values(client):
     doc = client.get("/openapi.json").get_json()
     params = {p["name"]: p for p in doc["paths"]["/chunking"]["post"]["parameters"]}
     assert params["unit"]["schema"]["enum"] == ["chars", "paragraph", "sentence", "tokens", "words"]
+    assert sorted(params["split_by"]["schema"]["enum"]) == ["paragraph", "sentence"]

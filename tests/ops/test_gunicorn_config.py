@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -36,81 +37,57 @@ def print_config(**env: str) -> dict[str, str]:
     return settings
 
 
-def test_hardened_defaults():
-    settings = print_config()
-    assert settings["bind"] == "['127.0.0.1:8000']"
-    expected = {
-        "workers": "2",
-        "worker_class": "gthread",
-        "threads": "4",
-        "worker_connections": "4",
-        "keepalive": "0",
-        "timeout": "60",
-        "graceful_timeout": "30",
-        "max_requests": "10000",
-        "max_requests_jitter": "1000",
-        "limit_request_line": "4094",
-        "limit_request_fields": "50",
-        "limit_request_field_size": "8190",
-        "accesslog": "None",
-        "loglevel": "info",
-        "control_socket_disable": "True",
-        "preload_app": "False",
-    }
-    assert {k: settings[k] for k in expected} == expected
-    assert settings["logger_class"] == "<JsonLogger()>"
-    for hook in ("on_starting", "child_exit", "on_exit"):
-        assert settings[hook] == f"<{hook}()>"
+def raw_response(port: int, head: bytes) -> tuple[int, dict[str, str]]:
+    """The status and the headers (lower-case names) of the answer to a raw request."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(head)
+        reader = sock.makefile("rb")
+        status = int(reader.readline().split()[1])
+        headers = {}
+        for line in iter(reader.readline, b"\r\n"):
+            name, _, value = line.decode("latin-1").partition(":")
+            headers[name.strip().lower()] = value.strip()
+    return status, headers
 
 
-def test_every_setting_from_the_environment():
-    settings = print_config(
-        CHUNKWISE_BIND="127.0.0.1:9999",
-        CHUNKWISE_WORKERS="3",
-        CHUNKWISE_THREADS="8",
-        CHUNKWISE_WORKER_CONNECTIONS="16",
-        CHUNKWISE_KEEPALIVE="2",
-        CHUNKWISE_TIMEOUT="5",
-        CHUNKWISE_GRACEFUL_TIMEOUT="6",
-        CHUNKWISE_MAX_REQUESTS="100",
-        CHUNKWISE_MAX_REQUESTS_JITTER="7",
-        CHUNKWISE_LIMIT_REQUEST_LINE="1000",
-        CHUNKWISE_LIMIT_REQUEST_FIELDS="20",
-        CHUNKWISE_LIMIT_REQUEST_FIELD_SIZE="2000",
-        CHUNKWISE_LOG_LEVEL="WARNING",
-    )
-    assert settings["bind"] == "['127.0.0.1:9999']"
-    got = {
-        k: settings[k]
-        for k in (
-            "workers",
-            "threads",
-            "worker_connections",
-            "keepalive",
-            "timeout",
-            "graceful_timeout",
-            "max_requests",
-            "max_requests_jitter",
-            "limit_request_line",
-            "limit_request_fields",
-            "limit_request_field_size",
-            "loglevel",
-        )
+def worker_count(server) -> int:
+    children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children").read_text()
+    return len(children.split())
+
+
+def request(path: bytes = b"/healthz", headers: int = 0) -> bytes:
+    extra = b"".join(b"X-Header-%d: v\r\n" % i for i in range(headers))
+    return b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n" + extra + b"\r\n"
+
+
+@pytest.mark.live
+def test_defaults_close_idle_connections_and_log_json(live_server):
+    status, headers = raw_response(live_server.port, request())
+    # No keep-alive by default: a slow client cannot hold a worker thread between requests.
+    assert (status, headers["connection"]) == (200, "close")
+    line = live_server.log.read_text().splitlines()[0]
+    assert json.loads(line)["level"]
+
+
+@pytest.mark.live
+def test_settings_from_the_environment_shape_the_server(tmp_path):
+    env = {
+        "CHUNKWISE_LIMIT_REQUEST_LINE": "1000",
+        "CHUNKWISE_LIMIT_REQUEST_FIELDS": "20",
     }
-    assert got == {
-        "workers": "3",
-        "threads": "8",
-        "worker_connections": "16",
-        "keepalive": "2",
-        "timeout": "5",
-        "graceful_timeout": "6",
-        "max_requests": "100",
-        "max_requests_jitter": "7",
-        "limit_request_line": "1000",
-        "limit_request_fields": "20",
-        "limit_request_field_size": "2000",
-        "loglevel": "warning",
-    }
+    server = start_gunicorn(tmp_path, env=env, workers=2)
+    try:
+        # gunicorn forks its workers one by one; wait until the second exists.
+        deadline = time.monotonic() + 30
+        while worker_count(server) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert worker_count(server) == 2
+        assert raw_response(server.port, request(b"/healthz?" + b"a" * 900))[0] == 200
+        assert raw_response(server.port, request(b"/healthz?" + b"a" * 1100))[0] == 414
+        assert raw_response(server.port, request(headers=15))[0] == 200
+        assert raw_response(server.port, request(headers=25))[0] == 431
+    finally:
+        stop(server)
 
 
 def test_sync_workers_get_one_thread():

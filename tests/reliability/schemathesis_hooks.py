@@ -1,7 +1,7 @@
 """Schemathesis hooks for chunkwise, shared by the in-process test and the command line.
 
 The command line loads them with ``SCHEMATHESIS_HOOKS=tests.reliability.schemathesis_hooks``
-(see benchmarks/RESULTS.md, "Reliability (issue 8)").
+(see benchmarks/RESULTS.md, "Reliability").
 """
 
 from __future__ import annotations

@@ -24,12 +24,13 @@ from app import create_app
 from app.config import DEFAULTS
 from app.core.chunkers import CHUNKERS
 from tests.conftest import join_or_fail
+from tests.helpers import assert_error, check_chunks, non_space
 
 HANG_CPU_SECONDS = 120
 MB = 1_000_000
 LIMIT = DEFAULTS["MAX_TEXT_CHARS"]
 
-# The issue's shapes, at the issue's sizes.
+# Shapes that once made a strategy quadratic, at sizes that would show it.
 LARGE = {
     "no-whitespace": "x" * 200_000,
     "dots": "." * MB,
@@ -74,47 +75,6 @@ def post(client, path: str, **kwargs: Any):
     if isinstance(box[0], BaseException):
         raise box[0]
     return box[0]
-
-
-def assert_error(response, status: int | tuple[int, ...], field: str | None) -> dict[str, Any]:
-    """A JSON error in the documented shape, naming ``field``."""
-    statuses = (status,) if isinstance(status, int) else status
-    assert response.status_code in statuses, response.get_data(as_text=True)[:500]
-    assert response.mimetype == "application/json"
-    raw = response.get_data(as_text=True)
-    assert "Traceback" not in raw and "<html" not in raw.lower()
-    error = response.get_json()["error"]
-    assert error["status"] == response.status_code
-    assert error["code"] and error["message"]
-    assert error.get("field") == field, error
-    return error
-
-
-def non_space(text: str) -> int:
-    return sum(not ch.isspace() for ch in text)
-
-
-def check_chunks(text: str, body: dict[str, Any], strategy: str, size: int | None) -> None:
-    """The chunk invariants of SPEC.md, checked on an answer's chunks and metadata."""
-    chunks, metadata = body["chunks"], body["metadata"]
-    assert len(chunks) == len(metadata)
-    assert all(chunk.strip() for chunk in chunks), "empty chunk"
-    starts = [m["start"] for m in metadata]
-    assert starts == sorted(set(starts)), "starts must increase"
-    assert all(0 <= m["start"] < m["end"] <= len(text) for m in metadata)
-    if size is not None:
-        assert all(len(chunk) <= size for chunk in chunks), "chunk over chunk_size"
-    if strategy == "html":
-        # Visible text: these inputs hold no markup, so every visible character survives.
-        assert sum(map(non_space, chunks)) == non_space(text), "characters lost"
-        return
-    assert all(text[m["start"] : m["end"]] == c for c, m in zip(chunks, metadata, strict=True))
-    covered = bytearray(len(text))
-    for m in metadata:
-        covered[m["start"] : m["end"]] = b"\x01" * (m["end"] - m["start"])
-    # Without overlap, chunks do not overlap, so covering each character once is covering it.
-    assert all(covered[i] for i, ch in enumerate(text) if not ch.isspace()), "characters lost"
-    assert sum(map(non_space, chunks)) == non_space(text), "characters repeated"
 
 
 def request_for(endpoint: str, text: str, **options: Any) -> tuple[str, dict[str, Any]]:
@@ -163,7 +123,7 @@ def test_large_hostile_text(client, endpoint, shape):
     response = post(client, path, json=body)
     if response.status_code == 422:
         # Some shapes are refused by the chunk limit, never cut short.
-        assert_error(response, 422, "text" if endpoint == "/semantic-chunking" else "chunk_size")
+        assert_error(response, 422, field="text" if endpoint == "/semantic-chunking" else "chunk_size")
         return
     check_answer(endpoint, text, response, default_size(endpoint))
 
@@ -229,7 +189,7 @@ HUGE_FRACTION = "0." + "0" * 4998 + "1"
 )
 def test_malformed_json_is_a_400_naming_the_body(client, path, raw, field):
     response = post(client, path, data=raw.encode(), content_type="application/json")
-    assert_error(response, 400, field)
+    assert_error(response, 400, field=field)
 
 
 @pytest.mark.parametrize("path", ["/chunking", "/semantic-chunking"])
@@ -237,7 +197,7 @@ def test_a_5000_digit_fraction_is_refused_by_type(client, path):
     option = "chunk_size" if path == "/chunking" else "window"
     raw = '{"text": "a", "' + option + '": ' + HUGE_FRACTION + "}"
     response = post(client, path, data=raw.encode(), content_type="application/json")
-    assert_error(response, 400, option)
+    assert_error(response, 400, field=option)
 
 
 def test_a_5000_digit_fraction_is_a_valid_score(client):
@@ -249,7 +209,7 @@ def test_a_5000_digit_fraction_is_a_valid_score(client):
 @pytest.mark.parametrize("path", ["/chunking", "/semantic-chunking", "/answer"])
 def test_a_query_string_beside_a_json_body_is_refused(client, path):
     response = post(client, path + "?chunk_size=5", json={"text": "a", "question": "q"})
-    assert_error(response, 400, "chunk_size")
+    assert_error(response, 400, field="chunk_size")
 
 
 INVALID_UTF8 = b"caf\xc3 \xff\xfe and \xed\xa0\x80 a surrogate"
@@ -258,20 +218,20 @@ INVALID_UTF8 = b"caf\xc3 \xff\xfe and \xed\xa0\x80 a surrogate"
 @pytest.mark.parametrize("path", ["/chunking", "/semantic-chunking", "/answer"])
 def test_invalid_utf8_in_json(client, path):
     raw = b'{"text": "' + INVALID_UTF8 + b'", "question": "q"}'
-    assert_error(post(client, path, data=raw, content_type="application/json"), 400, "body")
+    assert_error(post(client, path, data=raw, content_type="application/json"), 400, field="body")
 
 
 @pytest.mark.parametrize("path", ["/chunking", "/semantic-chunking"])
 def test_invalid_utf8_as_plain_text_and_upload(client, path):
-    assert_error(post(client, path, data=INVALID_UTF8, content_type="text/plain"), 400, "text")
+    assert_error(post(client, path, data=INVALID_UTF8, content_type="text/plain"), 400, field="text")
     upload = {"file": (io.BytesIO(INVALID_UTF8), "doc.txt")}
-    assert_error(post(client, path, data=upload, content_type="multipart/form-data"), 400, "file")
+    assert_error(post(client, path, data=upload, content_type="multipart/form-data"), 400, field="file")
 
 
 @pytest.mark.parametrize("path", ["/chunking", "/semantic-chunking", "/answer"])
 def test_escaped_lone_surrogate_is_refused(client, path):
     raw = b'{"text": "a\\ud800b", "question": "q"}'
-    assert_error(post(client, path, data=raw, content_type="application/json"), 400, "text")
+    assert_error(post(client, path, data=raw, content_type="application/json"), 400, field="text")
 
 
 # --- Limits: refused before work, never cut short ---------------------------------------------------------
@@ -289,7 +249,7 @@ def test_chunk_size_1_on_the_largest_text_is_refused_before_work(client, monkeyp
     if strategy == "semantic":
         options = {"chunk_size": 1} if unit == "chars" else {"max_chunk_size": 1}
     response = post(client, "/chunking", json={"text": BIGGEST, "strategy": strategy, **options})
-    assert_error(response, 422, next(iter(options)) if strategy == "semantic" else "chunk_size")
+    assert_error(response, 422, field=next(iter(options)) if strategy == "semantic" else "chunk_size")
     assert calls == [], "the text was chunked before the request was refused"
 
 
@@ -299,7 +259,7 @@ def test_semantic_max_chunk_size_1_on_the_largest_text_is_refused_before_work(cl
     calls = []
     monkeypatch.setattr(semantic, "analyze", lambda *args, **kwargs: calls.append(args))
     response = post(client, "/semantic-chunking", json={"text": BIGGEST, "max_chunk_size": 1})
-    assert_error(response, 422, "max_chunk_size")
+    assert_error(response, 422, field="max_chunk_size")
     assert calls == []
 
 
@@ -307,7 +267,7 @@ def test_answer_chunk_size_1_on_the_largest_text_is_refused_before_work(client, 
     calls = []
     monkeypatch.setattr(CHUNKERS["recursive"], "chunk", lambda self, text: calls.append(text) or [])
     response = post(client, "/answer", json={"question": "q", "text": BIGGEST, "chunk_size": 1})
-    assert_error(response, 422, "chunk_size")
+    assert_error(response, 422, field="chunk_size")
     assert calls == []
 
 
@@ -321,7 +281,7 @@ def test_text_at_the_limit_is_whole_and_one_over_is_a_413(client, path):
     over = {**body, "text": BIGGEST + "e"}
     if path != "/answer":
         over.pop("question")
-    assert_error(post(client, path, json=over), 413, "text")
+    assert_error(post(client, path, json=over), 413, field="text")
 
 
 def test_ten_thousand_empty_chunks_to_answer(client):
@@ -330,7 +290,7 @@ def test_ten_thousand_empty_chunks_to_answer(client):
     body = response.get_json()
     assert body["found"] is False and body["answer"] == "" and body["ranking"] == []
     too_many = post(client, "/answer", json={"question": "q", "chunks": [""] * 10_001})
-    assert_error(too_many, 413, "chunks")
+    assert_error(too_many, 413, field="chunks")
 
 
 def test_a_question_of_stop_words_only(client):
@@ -353,7 +313,7 @@ def test_a_batch_of_hostile_texts(client):
 
 def test_a_batch_over_the_text_limit_in_all_is_refused(client):
     texts = [BIGGEST[: LIMIT // 2], BIGGEST[: LIMIT // 2 + 1]]
-    assert_error(post(client, "/chunking", json={"texts": texts}), 413, "texts")
+    assert_error(post(client, "/chunking", json={"texts": texts}), 413, field="texts")
 
 
 def test_json_response_is_valid_for_every_unicode_shape(client):
@@ -381,7 +341,7 @@ MANY = 1_500_000
 )
 def test_millions_of_wrong_items_name_the_first(client, path, body, field):
     response = post(client, path, data=json.dumps(body).encode(), content_type="application/json")
-    assert_error(response, 400, field)
+    assert_error(response, 400, field=field)
 
 
 def _key(i: int) -> str:
@@ -393,7 +353,9 @@ def test_a_million_unknown_keys_name_the_first(client, path):
     keys = ",".join(f'"{_key(i)}":0' for i in range(1_000_000))
     known = '"question": "q", "chunks": ["a"]' if path == "/answer" else '"text": "a"'
     raw = "{" + known + ", " + keys + "}"
-    error = assert_error(post(client, path, data=raw.encode(), content_type="application/json"), 400, "0")
+    error = assert_error(
+        post(client, path, data=raw.encode(), content_type="application/json"), 400, field="0"
+    )
     assert error["message"] == "unknown field '0'"
 
 

@@ -24,8 +24,7 @@ from app.core import tokenizers
 from app.core.chunkers import CHUNKERS
 from app.core.chunkers.base import MIN_TOKEN_CHUNK_SIZE, measure
 from app.core.chunkers.semantic import SemanticOptions
-from tests.core.test_properties import check_invariants, structured_text
-from tests.reliability.test_hostile_inputs import check_chunks
+from tests.helpers import check_chunks, check_invariants, structured_text
 
 TEXTS = st.one_of(
     st.text(st.characters(exclude_categories=("Cs",)), max_size=400),
@@ -75,6 +74,10 @@ def options_for(draw: st.DrawFn, cls: type) -> dict[str, Any]:
     size = options.get("chunk_size", 1000)
     if "chunk_overlap" in hints and draw(st.booleans()):
         options["chunk_overlap"] = draw(st.integers(0, min(size - 1, 300)) | st.integers(0, size - 1))
+    low, high = options.get("min_chunk_size"), options.get("max_chunk_size")
+    if low is not None and high is not None and low > high:
+        # Valid options only: a contradictory pair is refused (tests/http/test_semantic.py).
+        options["min_chunk_size"], options["max_chunk_size"] = high, low
     return options
 
 

@@ -1,10 +1,11 @@
-"""What every strategy shares: the protocol, option declarations and sizing.
+"""What every strategy shares: the :class:`Chunker` contract, option declarations and sizing.
 
-A strategy is a frozen dataclass whose fields are its options. Each field is
-declared with :func:`option`, which records the default, the bounds and a
-one-line description; the HTTP layer turns the same declarations into request
-models and the OpenAPI description, so the documented bounds are the enforced
-ones.
+A strategy is a frozen dataclass subclassing :class:`Chunker`, whose fields
+are its options. Each field is declared with :func:`option`, which records the
+default, the bounds and a one-line description; the HTTP layer turns the same
+declarations into request models and the OpenAPI description, so the
+documented bounds are the enforced ones. Options that contradict each other
+when out of order are listed once, in :data:`ORDERS`.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Callable
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from typing import Literal, Protocol, TypeVar
+from typing import ClassVar, Literal, NamedTuple, TypeVar
 
 from app.core import tokenizers
 from app.core.types import Chunk
@@ -47,12 +49,63 @@ class InvalidOptions(ValueError):
         self.message = message
 
 
-class Chunker(Protocol):
-    """The one method every strategy offers."""
+class SizeBound(NamedTuple):
+    """The option that caps a chunk's size, and its value (in the strategy's ``unit``)."""
 
+    option: str
+    size: int
+
+
+class Chunker(ABC):
+    """What every strategy is, and what the web layer may ask of one.
+
+    A strategy is a frozen dataclass of options that subclasses this class;
+    everything a caller needs besides :meth:`chunk` is declared here, so no
+    caller has to probe a strategy for attributes it may not have.
+
+    Attributes:
+        REPORTED_IN_PARAMS: Metadata keys whose values depend on the text
+            rather than on the options (topic's fallback to recursive
+            splitting); ``params`` lists the values the chunks carry.
+        unit: What sizes count: ``chars`` (code points) or ``words``.
+        chunk_size: The hard maximum size of a chunk, in ``unit``.
+    """
+
+    __slots__ = ()
+
+    REPORTED_IN_PARAMS: ClassVar[tuple[str, ...]] = ()
+
+    unit: Unit
+    chunk_size: int
+
+    @abstractmethod
     def chunk(self, text: str) -> list[Chunk]:
         """Split ``text`` into chunks in document order."""
-        ...
+
+    def max_size(self) -> SizeBound:
+        """The option that caps a chunk's size, and its value."""
+        return SizeBound("chunk_size", self.chunk_size)
+
+    def content(self, text: str) -> str:
+        """The part of ``text`` that chunk sizes count: all of it, unless the input is markup."""
+        return text
+
+    def params(self, chunks: Sequence[Chunk]) -> dict[str, object]:
+        """The effective options, defaults included, as a response's ``params`` reports them.
+
+        Args:
+            chunks: What this strategy made of the text, for :attr:`REPORTED_IN_PARAMS`.
+
+        Returns:
+            Each option's value by name, then each reported key's sorted values.
+        """
+        params: dict[str, object] = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+        # A tokenizer is an option of sizes in tokens only; elsewhere it is always null.
+        if params.get("tokenizer", "") is None:
+            del params["tokenizer"]
+        for key in self.REPORTED_IN_PARAMS:
+            params[key] = sorted({str(c.meta[key]) for c in chunks if key in c.meta})
+        return params
 
 
 def option(
@@ -143,8 +196,69 @@ def check_options(options: object) -> None:
         _check_bounds(f.name, value, f.metadata)
 
 
+class Order(NamedTuple):
+    """Two options of which the first must be smaller than (or at most) the second.
+
+    Attributes:
+        lower: The option that must be smaller; the one an error names.
+        upper: The option it is compared with.
+        strict: True when equal values contradict each other too.
+    """
+
+    lower: str
+    upper: str
+    strict: bool
+
+    def rule(self) -> str:
+        """The rule, said of :attr:`lower`: ``must be smaller than chunk_size``."""
+        relation = "smaller than" if self.strict else "at most"
+        return f"must be {relation} {self.upper}"
+
+    def message(self) -> str:
+        """The sentence a request that breaks the rule is answered with."""
+        return f"{self.lower} {self.rule()}"
+
+    def holds(self, lower: float, upper: float) -> bool:
+        """Whether the two values keep the rule."""
+        return lower < upper if self.strict else lower <= upper
+
+
+#: Options that contradict each other when out of order; every strategy and
+#: request model with both options of a pair refuses such a request, naming
+#: the first, rather than choosing one of the two silently.
+ORDERS: tuple[Order, ...] = (
+    Order("chunk_overlap", "chunk_size", strict=True),
+    Order("min_chunk_size", "max_chunk_size", strict=False),
+)
+
+
+def broken_order(values: typing.Mapping[str, object]) -> Order | None:
+    """The first rule of :data:`ORDERS` that ``values`` break, if any.
+
+    A rule applies only when both of its options are given (not None).
+    """
+    for order in ORDERS:
+        lower, upper = values.get(order.lower), values.get(order.upper)
+        given = isinstance(lower, int | float) and isinstance(upper, int | float)
+        if given and not order.holds(lower, upper):  # type: ignore[arg-type]
+            return order
+    return None
+
+
+def check_order(options: object) -> None:
+    """Refuse a strategy whose options break a rule of :data:`ORDERS`.
+
+    Raises:
+        InvalidOptions: Naming the option that must be smaller.
+    """
+    values = {f.name: getattr(options, f.name) for f in dataclasses.fields(options)}  # type: ignore[arg-type]
+    order = broken_order(values)
+    if order is not None:
+        raise InvalidOptions(order.lower, order.message())
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SizeOptions:
+class SizeOptions(Chunker):
     """Options shared by every strategy: the size bound and the overlap.
 
     ``chunk_size`` is a hard maximum measured in ``unit``; ``chunk_overlap``
@@ -164,8 +278,7 @@ class SizeOptions:
     def __post_init__(self) -> None:
         """Check types and bounds, then that the overlap is smaller than the size."""
         check_options(self)
-        if self.chunk_overlap >= self.chunk_size:
-            raise InvalidOptions("chunk_overlap", "chunk_overlap must be smaller than chunk_size")
+        check_order(self)
         check_tokenizer(self, self.unit)
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import ClassVar
 
 from app.core.chunkers.base import SizeOptions, option
 from app.core.chunkers.headings import common_path
@@ -36,9 +35,6 @@ BLOCK_SEPARATOR = "\n"
 @dataclass(frozen=True, slots=True, kw_only=True)
 class HtmlChunker(SizeOptions):
     """Visible text of HTML block elements, packed greedily up to ``chunk_size``."""
-
-    # The input is markup; chunk sizes count only its visible text.
-    MARKUP_INPUT: ClassVar[bool] = True
 
     pack: bool = option(True, doc="Pack several blocks per chunk; false gives one block per chunk.")
 
@@ -57,6 +53,10 @@ class HtmlChunker(SizeOptions):
             pos += len(block.text) + len(BLOCK_SEPARATOR)
         packed = pack_unit_spans(visible, units, self, self.pack)
         return [_chunk(visible, p, blocks, units, offsets) for p in packed]
+
+    def content(self, text: str) -> str:
+        """The visible text of the markup: only it counts towards chunk sizes."""
+        return visible_text(text)
 
 
 def visible_text(html: str) -> str:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from app.core.chunkers.headings import HeadingTrail
 from app.core.chunkers.packing import Span, trim
-from app.core.chunkers.recursive import SEPARATORS
+from app.core.chunkers.recursive import PARAGRAPH_BREAK
 
 # Lines that can start or end a structure: a heading opener, a fence, or a
 # setext underline. Anchored at a line start, each branch is a run of one
@@ -44,7 +44,7 @@ _NOT_HEADING_TEXT = re.compile(r"[ \t]*(?:[-*+][ \t]|\d{1,9}[.)][ \t]|>|\|)| {4}
 # A list item's first line; a block after a list that starts with one (or is
 # indented) continues the list across the blank line.
 _LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]")
-_BLANK_LINE = SEPARATORS[0]
+_BLANK_LINE = PARAGRAPH_BREAK
 
 
 @dataclass(frozen=True, slots=True)

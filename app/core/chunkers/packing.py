@@ -107,40 +107,38 @@ def trim(text: str, start: int, end: int) -> Span | None:
     return Span(start + lead, start + lead + len(stripped))
 
 
-class _Joiner:
-    """Size of any run of consecutive units in O(1)."""
+RunSize = Callable[[int, int], int]
+Joins = Callable[[int, int], bool]
 
-    __slots__ = ("units", "prefix", "chars", "sizer")
 
-    def __init__(self, units: Sequence[tuple[int, int]], sizer: Sizer) -> None:
-        self.units = units
-        self.chars = sizer.unit == "chars"
+def run_sizes(units: Sequence[tuple[int, int]], sizer: Sizer) -> RunSize:
+    """Size of the run of consecutive units ``first`` to ``last`` (inclusive).
+
+    In characters a run measures from its first start to its last end; in
+    words it is the sum of its units' counts, since units meet at whitespace.
+    """
+    if sizer.unit == "chars":
+        return lambda first, last: units[last][1] - units[first][0]
+    if sizer.unit == "tokens":
         # Token counts are not additive (the separator between two units is a
-        # token of its own, or merges with punctuation), so runs are measured
-        # as spans; the sizer does that in O(log n).
-        self.sizer = sizer if sizer.unit == "tokens" else None
-        self.prefix = [0]
-        if not self.chars and self.sizer is None:
-            for s, e in units:
-                self.prefix.append(self.prefix[-1] + sizer.size(s, e))
-
-    def size(self, first: int, last: int) -> int:
-        """Size of the span from unit ``first`` to unit ``last`` inclusive."""
-        if self.chars:
-            return self.units[last][1] - self.units[first][0]
-        if self.sizer is not None:
-            return self.sizer.size(self.units[first][0], self.units[last][1])
-        return self.prefix[last + 1] - self.prefix[first]
+        # token of its own, or merges with punctuation), so a run is measured
+        # as one span; the sizer does that in O(log n).
+        return lambda first, last: sizer.size(units[first][0], units[last][1])
+    prefix = [0]
+    for start, end in units:
+        prefix.append(prefix[-1] + sizer.size(start, end))
+    return lambda first, last: prefix[last + 1] - prefix[first]
 
 
-def _overlap_start(join: _Joiner, first: int, last: int, overlap: int) -> int:
-    """First unit of the overlap carried over from chunk ``first..last``.
+def overlap_start(size: RunSize, first: int, last: int, overlap: int) -> int:
+    """First unit of the overlap the next chunk repeats from the chunk of units ``first..last``.
 
-    Returns ``last + 1`` when no whole unit fits in ``overlap``. The overlap
-    never reaches back to ``first``, so every chunk starts later than the last.
+    The overlap is the longest run of whole trailing units whose size is at
+    most ``overlap``; ``last + 1`` when not even the last unit fits. It never
+    reaches back to ``first``, so every chunk starts later than the one before.
     """
     k = last + 1
-    while k - 1 > first and join.size(k - 1, last) <= overlap:
+    while k - 1 > first and size(k - 1, last) <= overlap:
         k -= 1
     return k
 
@@ -151,6 +149,7 @@ def pack_spans(
     overlap: int,
     split_oversize: SplitOversize,
     pack: bool = True,
+    joins: Joins | None = None,
 ) -> list[Packed]:
     """Pack trimmed unit spans greedily into chunks of at most ``sizer.limit``.
 
@@ -160,23 +159,27 @@ def pack_spans(
         overlap: Size of whole trailing units to repeat; smaller than the limit.
         split_oversize: Splits one oversize span into fitting trimmed spans.
         pack: When False, each unit is its own chunk (still split when oversize).
+        joins: Whether unit ``i`` may join the chunk that starts at unit
+            ``first``, size aside (chat's pauses and message cap); None
+            lets every unit join when ``pack`` is True.
 
     Returns:
         Packed chunks in order; ``first``/``last`` index ``units``.
     """
-    join = _Joiner(units, sizer)
+    size = run_sizes(units, sizer)
+    may_join: Joins = joins if joins is not None else (lambda first, i: pack)
     limit = sizer.limit
     out: list[Packed] = []
     first = -1
     for i, (start, end) in enumerate(units):
-        if first >= 0 and pack and join.size(first, i) <= limit:
+        if first >= 0 and may_join(first, i) and size(first, i) <= limit:
             continue
         if first >= 0:
             out.append(Packed(units[first][0], units[i - 1][1], first, i - 1))
-            first = _overlap_start(join, first, i - 1, overlap) if pack and overlap else i
-            while first < i and join.size(first, i) > limit:
+            first = overlap_start(size, first, i - 1, overlap) if overlap else i
+            while first < i and (size(first, i) > limit or not may_join(first, i)):
                 first += 1
-        if join.size(i, i) > limit:
+        if size(i, i) > limit:
             out.extend(Packed(s, e, i, i) for s, e in split_oversize(start, end))
             first = -1
         elif first < 0:
@@ -204,6 +207,10 @@ def pack_chars(units: Sequence[tuple[int, int]], limit: int, overlap: int) -> li
     """
     if not units:
         return []
+
+    def size(first: int, last: int) -> int:
+        return units[last][1] - units[first][0]
+
     out: list[tuple[int, int]] = []
     first = 0
     first_start = units[0][0]
@@ -212,22 +219,13 @@ def pack_chars(units: Sequence[tuple[int, int]], limit: int, overlap: int) -> li
         start, end = units[i]
         if end - first_start > limit:
             out.append((first_start, prev_end))
-            first = _overlap_start_chars(units, first, i, overlap) if overlap else i
+            first = overlap_start(size, first, i - 1, overlap) if overlap else i
             while first < i and end - units[first][0] > limit:
                 first += 1
             first_start = units[first][0]
         prev_end = end
     out.append((first_start, prev_end))
     return out
-
-
-def _overlap_start_chars(units: Sequence[tuple[int, int]], first: int, i: int, overlap: int) -> int:
-    """:func:`_overlap_start` in characters, for the chunk of units ``first`` to ``i - 1``."""
-    last_end = units[i - 1][1]
-    k = i
-    while k - 1 > first and last_end - units[k - 1][0] <= overlap:
-        k -= 1
-    return k
 
 
 def pack_tokens(

@@ -5,12 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.core.chunkers.base import SizeOptions, option
-from app.core.chunkers.recursive import SEPARATORS, split_at
+from app.core.chunkers.recursive import PARAGRAPH_BREAK, split_at
 from app.core.chunkers.units import pack_units
 from app.core.types import Chunk
-
-# The recursive splitter's first level is the paragraph break.
-PARAGRAPH_BREAK = SEPARATORS[0]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -33,8 +33,15 @@ from app.core.types import Chunk
 # all end punctuation, which lets the regex engine skip straight to candidates
 # (2.5 times faster on prose than an alternation of two classes); a lookbehind
 # on that character then picks the Latin or the CJK branch.
+#: A blank line (only whitespace between two newlines) or U+2029 PARAGRAPH
+#: SEPARATOR: where a paragraph ends, for every strategy (a paragraph break
+#: is also always a sentence break).
+PARAGRAPH_BREAK = re.compile(r"(\n[^\S\n]*\n\s*|\u2029\s*)")
+# The same break for a range without U+2029: one literal first character lets
+# the regex engine skip to candidates, about three times faster on prose.
+_BLANK_LINE = re.compile(r"(\n[^\S\n]*\n\s*)")
 SEPARATORS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"(\n[^\S\n]*\n\s*)"),
+    PARAGRAPH_BREAK,
     re.compile(r"(\n\s*)"),
     re.compile(r"[.!?…。！？](?:(?<=[.!?…])[\"'”’)\]]*(\s+)|(?<=[。！？])[」』）”’\"']*(\s*))"),
     re.compile(r"(\s+)"),
@@ -60,6 +67,8 @@ def split_at(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[
 
 def _pieces(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
     """:func:`split_at` as plain tuples, the form the hot loops use."""
+    if pattern is PARAGRAPH_BREAK and text.find("\u2029", start, end) < 0:
+        pattern = _BLANK_LINE
     first = _NON_SPACE.search(text, start, end)
     if first is None:
         return []

@@ -32,10 +32,13 @@ import numpy as np
 
 from app.core.chunkers.base import (
     MAX_CHUNK_SIZE,
+    Chunker,
     InvalidOptions,
+    SizeBound,
     Stage,
     Unit,
     check_options,
+    check_order,
     check_tokenizer,
     no_stage,
     option,
@@ -50,9 +53,9 @@ from app.core.chunkers.grouping import (
     split_below,
     split_oversize,
 )
-from app.core.chunkers.packing import Sizer
+from app.core.chunkers.packing import Sizer, overlap_start
 from app.core.chunkers.punkt import split_sentences
-from app.core.chunkers.recursive import SEPARATORS, split_at, split_recursive
+from app.core.chunkers.recursive import PARAGRAPH_BREAK, split_at, split_recursive
 from app.core.chunkers.similarity import adjacent_similarities
 from app.core.chunkers.thresholds import Floats, ThresholdMethod, choose_threshold, suggest_threshold
 from app.core.types import Chunk
@@ -110,9 +113,18 @@ class SemanticOptions:
     )
 
     def __post_init__(self) -> None:
-        """Check every option's type and bounds, then resolve split_by, unit and tokenizer."""
+        """Check every option's type and bounds, resolve split_by, unit and tokenizer, then their order."""
         check_options(self)
         _resolve_units(self)
+        check_order(self)
+
+    def max_size(self) -> SizeBound | None:
+        """``max_chunk_size``, when given: no group is longer."""
+        return None if self.max_chunk_size is None else SizeBound("max_chunk_size", self.max_chunk_size)
+
+    def content(self, text: str) -> str:
+        """All of ``text``: sizes count every character."""
+        return text
 
 
 def _resolve_units(options: SemanticOptions) -> None:
@@ -168,7 +180,7 @@ def split_units(
     if unit == "sentence":
         spans = split_sentences(text)
     else:
-        spans = [(s, e) for s, e in split_at(text, 0, len(text), SEPARATORS[0])]
+        spans = [(s, e) for s, e in split_at(text, 0, len(text), PARAGRAPH_BREAK)]
     if limit is None or (sizer is None and all(e - s <= limit for s, e in spans)):
         return spans
     sizer = sizer or Sizer(text, "chars", limit)
@@ -272,7 +284,7 @@ def _group(
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SemanticChunker(SemanticOptions):
+class SemanticChunker(SemanticOptions, Chunker):
     """The /semantic-chunking groups as plain chunks, at most ``chunk_size`` characters each.
 
     ``chunk_size`` is the hard maximum every /chunking strategy has; with
@@ -289,11 +301,16 @@ class SemanticChunker(SemanticOptions):
     )
 
     def __post_init__(self) -> None:
-        """Check types and bounds, then that the overlap is smaller than the size."""
+        """Check types and bounds, then that no two options contradict each other."""
         check_options(self)
         _resolve_units(self)
-        if self.chunk_overlap >= self.chunk_size:
-            raise InvalidOptions("chunk_overlap", "chunk_overlap must be smaller than chunk_size")
+        check_order(self)
+
+    def max_size(self) -> SizeBound:
+        """``chunk_size``, or ``max_chunk_size`` when that is smaller."""
+        if self.max_chunk_size is not None and self.max_chunk_size < self.chunk_size:
+            return SizeBound("max_chunk_size", self.max_chunk_size)
+        return SizeBound("chunk_size", self.chunk_size)
 
     def chunk(self, text: str) -> list[Chunk]:
         """Split ``text`` into semantic groups, returned as chunks."""
@@ -330,12 +347,14 @@ def _overlap_start(
 ) -> int:
     """Start of ``group`` moved back over the whole trailing units of ``previous`` that fit.
 
-    The overlap never reaches ``previous.first``, so chunk starts keep increasing.
+    The overlap rule is the packer's (:func:`app.core.chunkers.packing.overlap_start`);
+    the chunk it starts must still fit in ``limit``.
     """
-    start, end = units[group.first][0], units[group.last][1]
-    seam = units[group.first - 1][1]
-    k = group.first - 1
-    while k > previous.first and size(units[k][0], seam) <= overlap and size(units[k][0], end) <= limit:
-        start = units[k][0]
-        k -= 1
-    return start
+
+    def run(first: int, last: int) -> int:
+        return size(units[first][0], units[last][1])
+
+    k = overlap_start(run, previous.first, group.first - 1, overlap)
+    while k < group.first and run(k, group.last) > limit:
+        k += 1
+    return units[k][0]

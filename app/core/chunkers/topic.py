@@ -39,8 +39,7 @@ from nltk.tokenize.texttiling import TextTilingTokenizer
 
 from app.core.chunkers.base import SizeOptions
 from app.core.chunkers.packing import Span, trim
-from app.core.chunkers.paragraph import PARAGRAPH_BREAK
-from app.core.chunkers.recursive import split_at
+from app.core.chunkers.recursive import PARAGRAPH_BREAK, split_at
 from app.core.chunkers.units import pack_unit_spans
 from app.core.lexicon import stop_words
 from app.core.types import Chunk

@@ -7,12 +7,14 @@ messages.
 from __future__ import annotations
 
 from app.core.chunkers.base import SizeOptions
-from app.core.chunkers.packing import Packed, Sizer, Span, pack_spans
+from app.core.chunkers.packing import Joins, Packed, Sizer, Span, pack_spans
 from app.core.chunkers.recursive import fit_packed, split_recursive
 from app.core.types import Chunk
 
 
-def pack_unit_spans(text: str, units: list[Span], options: SizeOptions, pack: bool) -> list[Packed]:
+def pack_unit_spans(
+    text: str, units: list[Span], options: SizeOptions, pack: bool, joins: Joins | None = None
+) -> list[Packed]:
     """Pack unit spans, splitting oversize units with the recursive rules.
 
     Args:
@@ -20,6 +22,7 @@ def pack_unit_spans(text: str, units: list[Span], options: SizeOptions, pack: bo
         units: Trimmed unit spans in order.
         options: Size, overlap and unit.
         pack: False to keep one unit per chunk.
+        joins: What may share a chunk besides size (see :func:`pack_spans`).
 
     Returns:
         Packed spans, each within ``options.chunk_size``, with the range of
@@ -30,7 +33,7 @@ def pack_unit_spans(text: str, units: list[Span], options: SizeOptions, pack: bo
     def oversize(start: int, end: int) -> list[Span]:
         return split_recursive(sizer, start, end, options.chunk_overlap)
 
-    packed = pack_spans(units, sizer, options.chunk_overlap, oversize, pack)
+    packed = pack_spans(units, sizer, options.chunk_overlap, oversize, pack, joins)
     return fit_packed(sizer, packed, options.chunk_overlap)
 
 

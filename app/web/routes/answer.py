@@ -10,15 +10,15 @@ from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 
 from app.core import retrieval
-from app.core.chunkers import CHUNKERS, Chunker
+from app.core.chunkers import CHUNKERS
 from app.core.index_cache import IndexCache
 from app.core.types import Chunk
 from app.ops.observability import note_work
 from app.ops.tracing import stage
-from app.web.errors import InvalidField, PayloadTooLarge, TooManyChunks
+from app.web.errors import InvalidField, PayloadTooLarge
+from app.web.guards import check_text, chunk_within
 from app.web.inputs import JSON, read_fields
 from app.web.openapi import Operation
-from app.web.routes.chunking import check_chunk_count, check_text
 from app.web.schemas import (
     ANSWER_CHUNK_SIZE,
     ANSWER_CHUNKING_FIELDS,
@@ -95,19 +95,14 @@ def chunk_text(request: Any, config: Mapping[str, Any]) -> list[Chunk]:
     options = validate(ChunkRequest, fields, strict=True, tagged=True).model_dump(
         exclude={"text", "strategy"}
     )
-    chunker: Chunker = CHUNKERS[request.strategy](**options)
-    limit = config["MAX_ANSWER_CHUNKS"]
-    check_chunk_count(request.text, chunker, {"MAX_CHUNKS": limit})
-    chunks = chunker.chunk(request.text)
-    if len(chunks) > limit:
-        raise TooManyChunks(f"the text gives {len(chunks)} chunks; the limit is {limit}", "chunk_size")
-    return chunks
+    chunker = CHUNKERS[request.strategy](**options)
+    return chunk_within(chunker, request.strategy, request.text, config["MAX_ANSWER_CHUNKS"])
 
 
 def answer_payload(
     result: retrieval.Answer, chunks: list[str], method: str, spans: list[tuple[int, int]] | None
 ) -> dict[str, Any]:
-    """Serialise an answer in SPEC's shape, scores rounded to 4 decimals.
+    """Serialise an answer in the documented shape, scores rounded to 4 decimals.
 
     ``spans`` are the chunks' offsets in the request's ``text``, when it gave one.
     """

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
-from app.core import tokenizers
-from app.core.chunkers import CHUNKERS, Chunker
-from app.core.chunkers.base import measure
-from app.core.chunkers.html import visible_text
+from app.core.chunkers import CHUNKERS
 from app.core.serialize import chunking_result
 from app.ops.observability import note_work
-from app.ops.tracing import stage
-from app.web.errors import PayloadTooLarge, TooManyChunks
+from app.web.guards import check_chunk_bound, check_text, check_texts, chunk_within
 from app.web.inputs import JSON, MULTIPART, TEXT, read_fields
 from app.web.openapi import Operation
 from app.web.schemas import (
@@ -28,111 +23,15 @@ from app.web.schemas import (
     ChunkRequest,
     validate,
 )
-from app.web.texts import check_texts, is_batch, naming_text
+from app.web.texts import each_text, is_batch
 
 bp = Blueprint("chunking", __name__)
 
 
-def check_text(text: str, config: Mapping[str, Any]) -> None:
-    """Refuse a text over the configured length before any work.
-
-    Raises:
-        PayloadTooLarge: Naming ``text`` and the limit.
-    """
-    limit = config["MAX_TEXT_CHARS"]
-    if len(text) > limit:
-        raise PayloadTooLarge(f"text has {len(text)} characters; the limit is {limit}", "text")
-
-
-def least_chunks(text: str, options: object) -> int:
-    """A lower bound of the number of chunks ``text`` gives, found without chunking.
-
-    Every chunk holds at most ``chunk_size`` of the text's content, so the
-    content's size divided by ``chunk_size`` is a lower bound of the count.
-
-    Args:
-        text: The text.
-        options: The strategy instance (0 when it has no ``chunk_size``).
-
-    Returns:
-        The bound.
-    """
-    bound = size_bound(options)
-    # Markup is not content: html's chunks hold only the visible text, which
-    # cannot be measured without parsing (see check_chunk_count).
-    if bound is None or getattr(options, "MARKUP_INPUT", False):
-        return 0
-    return _least(text, getattr(options, "unit", "chars"), bound[1], getattr(options, "tokenizer", None))
-
-
-def _least(text: str, unit: str, size: int, tokenizer: str | None = None) -> int:
-    if unit == "tokens":
-        # A built-in encoding never joins two words in one token, so words bound
-        # tokens from below; a Hugging Face tokenizer promises no such thing.
-        return math.ceil(measure(text, "words") / size) if tokenizer in tokenizers.BUILTINS else 0
-    content = measure(text, "words") if unit == "words" else len("".join(text.split()))
-    return math.ceil(content / size)
-
-
-def _least_visible(texts: Sequence[str], options: object, limit: int) -> int:
-    """:func:`least_chunks` of markup, from its visible text, read only when it could matter.
-
-    Counting the markup as content can only overstate the bound; when even
-    that is within the limit, nothing is parsed. Otherwise the markup is read
-    once more here, which is what keeps a tiny ``chunk_size`` from packing
-    millions of chunks before the answer is a 422.
-    """
-    bound = size_bound(options)
-    unit, tokenizer = getattr(options, "unit", "chars"), getattr(options, "tokenizer", None)
-    if bound is None or sum(_least(t, unit, bound[1], tokenizer) for t in texts) <= limit:
-        return 0
-    return sum(_least(visible_text(t), unit, bound[1], tokenizer) for t in texts)
-
-
-def size_bound(options: object) -> tuple[str, int] | None:
-    """The option that caps a chunk's size and its value: ``chunk_size``, or a smaller ``max_chunk_size``.
-
-    The ``semantic`` strategy has both (in characters); the smaller applies.
-    """
-    given = [(getattr(options, name, None), name) for name in ("chunk_size", "max_chunk_size")]
-    sizes = [(size, name) for size, name in given if isinstance(size, int)]
-    if not sizes:
-        return None
-    size, name = min(sizes)
-    return name, size
-
-
-def check_chunk_count(text: str | Sequence[str], options: object, config: Mapping[str, Any]) -> None:
-    """Refuse a request whose smallest possible chunk count is over the limit.
-
-    Args:
-        text: The text, or a batch's texts (their counts add up).
-        options: The strategy instance.
-        config: The app's settings (``MAX_CHUNKS``).
-
-    Raises:
-        TooManyChunks: Naming ``chunk_size`` (or the smaller ``max_chunk_size``).
-    """
-    texts = [text] if isinstance(text, str) else text
-    least, limit = sum(least_chunks(t, options) for t in texts), config["MAX_CHUNKS"]
-    if getattr(options, "MARKUP_INPUT", False):
-        least = _least_visible(texts, options, limit)
-    bound = size_bound(options)
-    if least > limit and bound is not None:
-        name, size = bound
-        raise TooManyChunks(f"{name} {size} would give at least {least} chunks; the limit is {limit}", name)
-
-
 def run_strategy(name: str, options: dict[str, Any], text: str, config: Mapping[str, Any]) -> dict[str, Any]:
     """Chunk ``text`` with strategy ``name`` within the configured limits."""
-    chunker: Chunker = CHUNKERS[name](**options)
-    check_chunk_count(text, chunker, config)
-    with stage("split", strategy=name):
-        chunks = chunker.chunk(text)
-    if len(chunks) > config["MAX_CHUNKS"]:
-        raise TooManyChunks(
-            f"the text gives {len(chunks)} chunks; the limit is {config['MAX_CHUNKS']}", "chunk_size"
-        )
+    chunker = CHUNKERS[name](**options)
+    chunks = chunk_within(chunker, name, text, config["MAX_CHUNKS"])
     note_work(strategy=name, input_chars=len(text), chunks=len(chunks))
     return chunking_result(name, chunker, chunks)
 
@@ -146,18 +45,20 @@ def run_batch(
         ``{"results": [...]}``, ``results[i]`` being what :func:`run_strategy` gives for ``texts[i]``.
     """
     check_texts(texts, config)
-    chunker: Chunker = CHUNKERS[name](**options)
-    check_chunk_count(texts, chunker, config)
-    results, total, limit = [], 0, config["MAX_CHUNKS"]
-    for index, text in enumerate(texts):
-        with naming_text(index):
-            chunks = chunker.chunk(text)
-        total += len(chunks)
-        if total > limit:
-            raise TooManyChunks(f"the texts give over {limit} chunks in all, the limit", "chunk_size")
-        results.append(chunking_result(name, chunker, chunks))
+    chunker = CHUNKERS[name](**options)
+    limit = config["MAX_CHUNKS"]
+    check_chunk_bound(texts, chunker, limit)
+    results = each_text(
+        texts, lambda text: chunking_result(name, chunker, chunker.chunk(text)), _count, limit
+    )
+    total = sum(map(_count, results))
     note_work(strategy=name, input_chars=sum(map(len, texts)), chunks=total, texts=len(texts))
     return {"results": results}
+
+
+def _count(result: dict[str, Any]) -> int:
+    count: int = result["count"]
+    return count
 
 
 @bp.post("/chunking")

@@ -18,6 +18,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.config import VERSION
 from app.core import tokenizers
 from app.core.chunkers import CHUNKERS
 from app.core.warmup import warm_up
@@ -28,8 +29,6 @@ bp = Blueprint("meta", __name__)
 
 # Swagger UI 5 (it reads OpenAPI 3.1), as shipped in the flask-swagger-ui wheel.
 _SWAGGER_UI = str(files("flask_swagger_ui") / "dist")
-
-VERSION = "0.1.0"
 
 _DOCS_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>chunkwise API</title>

@@ -12,10 +12,9 @@ from app.core.chunkers.base import Unit, measure
 from app.core.chunkers.semantic import SemanticAnalysis, SemanticOptions, analyze
 from app.ops.observability import note_work
 from app.ops.tracing import stage
-from app.web.errors import TooManyChunks
+from app.web.guards import check_chunk_bound, check_count, check_text, check_texts
 from app.web.inputs import JSON, MULTIPART, TEXT, read_fields
 from app.web.openapi import Operation
-from app.web.routes.chunking import check_chunk_count, check_text
 from app.web.schemas import (
     SemanticBatchRequest,
     SemanticChunkingRequest,
@@ -23,20 +22,9 @@ from app.web.schemas import (
     SemanticRequest,
     validate,
 )
-from app.web.texts import check_texts, is_batch, naming_text
+from app.web.texts import each_text, is_batch
 
 bp = Blueprint("semantic", __name__)
-
-
-def check_unit_count(analysis: SemanticAnalysis, config: Mapping[str, Any]) -> None:
-    """Refuse an answer with more units than the chunk limit (every unit is returned too).
-
-    Raises:
-        TooManyChunks: Naming ``text``.
-    """
-    count, limit = len(analysis.units), config["MAX_CHUNKS"]
-    if count > limit:
-        raise TooManyChunks(f"the text gives {count} units; the limit is {limit}", "text")
 
 
 def _group_payload(analysis: SemanticAnalysis, index: int) -> dict[str, Any]:
@@ -72,6 +60,20 @@ def semantic_payload(text: str, analysis: SemanticAnalysis, options: SemanticOpt
     }
 
 
+def analyze_within(text: str, options: SemanticOptions, limit: int) -> SemanticAnalysis:
+    """Analyse one text, refusing more than ``limit`` units (every unit is returned too).
+
+    Raises:
+        TooManyChunks: Naming ``max_chunk_size`` before the work when it is too
+            small for the text, or ``text`` after it when the text gave too many units.
+    """
+    # Every unit is cut to max_chunk_size, so a small one is refused before any work.
+    check_chunk_bound((text,), options, limit)  # type: ignore[arg-type]  # unit: a size unit once resolved
+    analysis = analyze(text, options, stage=stage)
+    check_count(len(analysis.units), limit, what="units", field="text")
+    return analysis
+
+
 def analyze_batch(batch: Any, config: Mapping[str, Any]) -> dict[str, Any]:
     """Analyse each text of a batch; the batch's limits hold for all texts together.
 
@@ -80,19 +82,19 @@ def analyze_batch(batch: Any, config: Mapping[str, Any]) -> dict[str, Any]:
     """
     check_texts(batch.texts, config)
     options = SemanticOptions(**batch.model_dump(exclude={"texts"}))
-    check_chunk_count(batch.texts, options, config)
-    results, units, groups = [], 0, 0
-    for index, text in enumerate(batch.texts):
-        with naming_text(index):
-            analysis = analyze(text, options, stage=stage)
-        units, groups = units + len(analysis.units), groups + len(analysis.groups)
-        if units > config["MAX_CHUNKS"]:
-            raise TooManyChunks(
-                f"the texts give over {config['MAX_CHUNKS']} units in all, the limit", "texts"
-            )
-        results.append(semantic_payload(text, analysis, options))
-    note_work(strategy="semantic", input_chars=sum(map(len, batch.texts)), chunks=groups, texts=len(results))
-    return {"results": results}
+    limit = config["MAX_CHUNKS"]
+    check_chunk_bound(batch.texts, options, limit)  # type: ignore[arg-type]  # unit: a size unit once resolved
+    analyses = each_text(
+        batch.texts,
+        lambda text: analyze(text, options, stage=stage),
+        lambda analysis: len(analysis.units),
+        limit,
+        what="units",
+        field="texts",
+    )
+    groups = sum(len(a.groups) for a in analyses)
+    note_work(strategy="semantic", input_chars=sum(map(len, batch.texts)), chunks=groups, texts=len(analyses))
+    return {"results": [semantic_payload(t, a, options) for t, a in zip(batch.texts, analyses, strict=True)]}
 
 
 @bp.post("/semantic-chunking")
@@ -105,10 +107,7 @@ def semantic_chunking() -> ResponseReturnValue:
     request = validate(SemanticRequest, fields, strict=typed)
     check_text(request.text, config)
     options = SemanticOptions(**request.model_dump(exclude={"text"}))
-    # Every unit is cut to max_chunk_size, so a small one is refused before any work.
-    check_chunk_count(request.text, options, config)
-    analysis = analyze(request.text, options, stage=stage)
-    check_unit_count(analysis, config)
+    analysis = analyze_within(request.text, options, config["MAX_CHUNKS"])
     note_work(strategy="semantic", input_chars=len(request.text), chunks=len(analysis.groups))
     return jsonify(semantic_payload(request.text, analysis, options))
 
