@@ -153,7 +153,7 @@ def robustness(name: str, data: bytes, timeout: float = 20.0) -> str:
 HOSTILE_PDFS: dict[str, Callable[[], bytes]] = {
     "truncated": hostile.pdf_truncated,
     "garbage after %PDF-": hostile.pdf_garbage,
-    "encrypted (AES-128)": hostile.pdf_encrypted,
+    "encrypted (RC4-128)": hostile.pdf_encrypted,
     "nested arrays, 200,000 deep": hostile.pdf_nested,
     "flate bomb, 1 MB to 1 GiB": hostile.pdf_flate_bomb,
     "10,000 pages in 0.3 MB": lambda: hostile.pdf_many_pages(10_000),

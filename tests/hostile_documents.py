@@ -118,11 +118,11 @@ def pdf_truncated() -> bytes:
 
 
 def pdf_encrypted() -> bytes:
-    """The sample PDF encrypted with a user password (AES-128)."""
+    """The sample PDF, encrypted with a user password (RC4-128: pypdf writes it without a crypto library)."""
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(sample_pdf())))
-    writer.encrypt(user_password="secret", owner_password="owner", algorithm="AES-128")
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="RC4-128")
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()

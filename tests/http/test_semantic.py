@@ -5,6 +5,7 @@ import io
 import pytest
 
 from app import create_app
+from app.web.openapi import DOCUMENT_MEDIA_TYPES
 from app.web.schemas import SemanticResponse
 
 BEES = "Bees make honey in the hive. The hive holds honey and bees."
@@ -234,5 +235,6 @@ def test_listed_in_service_info_and_openapi(client):
         "application/json",
         "text/plain",
         "multipart/form-data",
+        *DOCUMENT_MEDIA_TYPES,
     }
     assert "SemanticResponse" in spec["components"]["schemas"]

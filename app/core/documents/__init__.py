@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.core.documents.detect import DOCX_TYPE, FORMATS, PAGED, PDF_TYPE, detect_format, supported
 from app.core.documents.errors import (
@@ -80,6 +80,11 @@ class Extraction:
     format: str
     pages: tuple[PageSpan, ...]
     sha256: str
+    _starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        """Index the page starts once, so each chunk's page is a binary search."""
+        object.__setattr__(self, "_starts", tuple(span.start for span in self.pages))
 
     @property
     def paged(self) -> bool:
@@ -93,8 +98,7 @@ class Extraction:
 
     def page_at(self, offset: int) -> int:
         """The number of the page holding ``text[offset]`` (a form feed counts with the page before it)."""
-        starts = [span.start for span in self.pages]
-        return self.pages[max(bisect.bisect_right(starts, offset) - 1, 0)].page
+        return self.pages[max(bisect.bisect_right(self._starts, offset) - 1, 0)].page
 
 
 def extract(data: bytes, *, filename: str = "", content_type: str = "", limits: DocumentLimits) -> Extraction:

@@ -15,9 +15,10 @@ from app.core.chunkers.html import visible_text
 from app.core.serialize import chunking_result
 from app.ops.observability import note_work
 from app.ops.tracing import stage
+from app.web.documents import with_document
 from app.web.errors import PayloadTooLarge, TooManyChunks
 from app.web.inputs import JSON, MULTIPART, TEXT, read_fields
-from app.web.openapi import Operation
+from app.web.openapi import INCLUDE_TEXT, Operation
 from app.web.schemas import (
     DEFAULT_STRATEGY,
     STRATEGY_MODELS,
@@ -168,7 +169,7 @@ def chunk_text() -> ResponseReturnValue:
     request = validate(ChunkRequest, fields, strict=typed, tagged=True)
     check_text(request.text, config)
     options = request.model_dump(exclude={"text", "strategy"})
-    return jsonify(run_strategy(request.strategy, options, request.text, config))
+    return jsonify(with_document(run_strategy(request.strategy, options, request.text, config)))
 
 
 def _option_schemas() -> dict[str, Any]:
@@ -196,7 +197,8 @@ OPERATIONS = [
         request=ChunkingRequest,
         plain_text=True,
         multipart=True,
-        option_schemas=_option_schemas(),
+        documents=True,
+        option_schemas={**_option_schemas(), "include_text": INCLUDE_TEXT},
         errors=(400, 413, 415, 422),
     ),
 ]

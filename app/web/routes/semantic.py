@@ -11,9 +11,10 @@ from flask.typing import ResponseReturnValue
 from app.core.chunkers.semantic import SemanticAnalysis, SemanticOptions, analyze
 from app.ops.observability import note_work
 from app.ops.tracing import stage
+from app.web.documents import with_document
 from app.web.errors import TooManyChunks
 from app.web.inputs import JSON, MULTIPART, TEXT, read_fields
-from app.web.openapi import Operation
+from app.web.openapi import INCLUDE_TEXT, Operation
 from app.web.routes.chunking import check_chunk_count, check_text
 from app.web.schemas import (
     SemanticBatchRequest,
@@ -106,7 +107,7 @@ def semantic_chunking() -> ResponseReturnValue:
     analysis = analyze(request.text, options, stage=stage)
     check_unit_count(analysis, config)
     note_work(strategy="semantic", input_chars=len(request.text), chunks=len(analysis.groups))
-    return jsonify(semantic_payload(request.text, analysis))
+    return jsonify(with_document(semantic_payload(request.text, analysis)))
 
 
 def _option_schemas() -> dict[str, Any]:
@@ -128,7 +129,8 @@ OPERATIONS = [
         request_name="SemanticChunkingRequest",
         plain_text=True,
         multipart=True,
-        option_schemas=_option_schemas(),
+        documents=True,
+        option_schemas={**_option_schemas(), "include_text": INCLUDE_TEXT},
         errors=(400, 413, 415, 422),
     ),
 ]

@@ -1,0 +1,125 @@
+"""Documents in, on the web side: uploads read into text, and responses that say what the text came from.
+
+The views stay as they were: :mod:`app.web.inputs` calls :func:`read_document`
+for a ``file`` part or a raw PDF/DOCX body, which extracts the text and keeps
+the :class:`~app.core.documents.Extraction` for the request; a view passes
+its answer through :func:`with_document`, which adds ``document``, the
+extracted ``text`` when ``include_text`` asked for it, and for paged formats
+each chunk's ``page`` and ``last_page``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, g
+
+from app.core.documents import (
+    DOCX_TYPE,
+    PDF_TYPE,
+    DocumentLimits,
+    DocumentTooLarge,
+    Extraction,
+    InvalidText,
+    UnsupportedFormat,
+    extract,
+)
+from app.core.documents import DocumentError as _DocumentError
+from app.core.documents.isolation import Sandbox
+from app.web.errors import InvalidField, PayloadTooLarge, UnreadableDocument, UnsupportedDocument
+
+DOCUMENT_TYPES = (PDF_TYPE, DOCX_TYPE)
+
+
+def read_document(
+    data: bytes, fields: dict[str, Any], *, filename: str, content_type: str, field: str
+) -> str:
+    """Extract the text of an uploaded document and keep the extraction for :func:`with_document`.
+
+    ``include_text`` is taken out of ``fields`` here: it is an option of the
+    upload, not of the strategy.
+
+    Args:
+        data: The document's bytes.
+        fields: The request's other fields (``include_text`` is removed).
+        filename: The client's file name (a hint).
+        content_type: The client's media type for the document (a hint).
+        field: The input to name in errors (``file``, or ``body`` for a raw body).
+
+    Returns:
+        The extracted text.
+
+    Raises:
+        UnsupportedDocument: 415, naming the supported formats.
+        UnreadableDocument: 422, damaged, encrypted, text-less or too slow to read.
+        PayloadTooLarge: 413, over ``MAX_PAGES`` or ``MAX_TEXT_CHARS``.
+        InvalidField: Text that is not UTF-8, or an ``include_text`` that is not true/false.
+    """
+    g.include_text = _flag(fields.pop("include_text", "false"))
+    try:
+        g.document = extract(data, filename=filename, content_type=content_type, limits=limits())
+    except UnsupportedFormat as exc:
+        raise UnsupportedDocument(exc.message, field) from None
+    except DocumentTooLarge as exc:
+        raise PayloadTooLarge(exc.message, field) from None
+    except InvalidText as exc:
+        raise InvalidField(exc.message, field) from None
+    except _DocumentError as exc:
+        raise UnreadableDocument(exc.message, field) from None
+    text: str = g.document.text
+    return text
+
+
+def _flag(value: object) -> bool:
+    if value in ("true", True):
+        return True
+    if value in ("false", False):
+        return False
+    raise InvalidField("include_text must be true or false", "include_text")
+
+
+def limits() -> DocumentLimits:
+    """The document limits of the running app's settings."""
+    config = current_app.config
+    sandbox = Sandbox(timeout=float(config["EXTRACT_TIMEOUT"]), memory_mb=config["EXTRACT_MEMORY_MB"])
+    return DocumentLimits(max_pages=config["MAX_PAGES"], max_chars=config["MAX_TEXT_CHARS"], sandbox=sandbox)
+
+
+def current_document() -> Extraction | None:
+    """The extraction of this request's document, if it sent one."""
+    document: Extraction | None = g.get("document")
+    return document
+
+
+def with_document(body: dict[str, Any]) -> dict[str, Any]:
+    """Add what the request's document gives to a view's answer; unchanged without a document.
+
+    Adds ``document`` (format, pages, chars, sha256), ``text`` with
+    ``include_text=true``, and for paged formats ``page`` and ``last_page`` to
+    every chunk's metadata (``answer_page``/``answer_last_page`` on /answer),
+    read from the chunk's offsets, so every strategy reports the real pages.
+    """
+    document = current_document()
+    if document is None:
+        return body
+    if document.paged:
+        for meta in body.get("metadata", ()):
+            meta["page"], meta["last_page"] = _pages(document, meta["start"], meta["end"])
+        if body.get("answer_start") is not None:
+            body["answer_page"], body["answer_last_page"] = _pages(
+                document, body["answer_start"], body["answer_end"]
+            )
+    body["document"] = document.describe()
+    if g.get("include_text"):
+        body["text"] = document.text
+    return body
+
+
+def _pages(document: Extraction, start: int, end: int) -> tuple[int, int]:
+    return document.page_at(start), document.page_at(max(end - 1, start))
+
+
+def extraction_payload(document: Extraction) -> dict[str, Any]:
+    """The body of ``POST /extract``: the text, ``document`` and the page spans."""
+    pages = [{"page": p.page, "start": p.start, "end": p.end} for p in document.pages]
+    return {"text": document.text, "document": document.describe(), "pages": pages}
