@@ -183,3 +183,41 @@ def sample_docx() -> bytes:
             DocxBlock("paragraph", "Each visitor compares the readings with the old map."),
         ]
     )
+
+
+NOTES = (
+    (
+        "The survey began at the old mill, where the river narrows between two stone walls. "
+        "We measured the depth every morning before the sluice gates opened.",
+        "The water was clear enough to see the gravel bed at the shallow ford.",
+    ),
+    (
+        "On the second day the rain came from the west. The river rose by forty centimetres "
+        "in six hours, and the ford could no longer be crossed on foot.",
+    ),
+    (
+        "The ledger lists every reading with the time and the name of the person who took it. "
+        "Readings taken in the rain are marked, because the gauge moves in strong wind.",
+    ),
+)
+
+
+def notes_pdf() -> bytes:
+    """The three-page PDF of samples/documents/field-notes.pdf (the README's example)."""
+    return pdf_bytes([PdfPage(paragraphs=page) for page in NOTES], header="Field notes")
+
+
+def notes_docx() -> bytes:
+    """The DOCX of samples/documents/field-notes.docx: headings, a list and a table."""
+    return docx_bytes(
+        [
+            DocxBlock("heading", "Field notes", 1),
+            DocxBlock("paragraph", NOTES[0][0]),
+            DocxBlock("heading", "Equipment", 2),
+            DocxBlock("bullet", "A depth gauge"),
+            DocxBlock("bullet", "The ledger"),
+            DocxBlock("heading", "Readings", 2),
+            DocxBlock("table", rows=[["Day", "Depth (cm)"], ["1", "85"], ["2", "125"]]),
+            DocxBlock("paragraph", NOTES[1][0]),
+        ]
+    )

@@ -244,3 +244,13 @@ def test_debian_pdfs_where_present(path):
     assert not re.search("[\ufb00-\ufb06\x00-\x08\x0b\x0e-\x1f]", extraction.text)
     words = re.findall(r"[A-Za-z]{3,}", extraction.text)
     assert len(words) > 50 * len(extraction.pages) / 2
+
+
+def test_the_readme_samples_are_what_the_generators_write():
+    from tests.conftest import ROOT
+    from tests.make_documents import notes_docx, notes_pdf
+
+    folder = ROOT / "samples" / "documents"
+    for name, build in (("field-notes.pdf", notes_pdf), ("field-notes.docx", notes_docx)):
+        shipped = extract((folder / name).read_bytes(), limits=LIMITS)
+        assert shipped.text == extract(build(), limits=LIMITS).text
