@@ -25,8 +25,9 @@ from distributed import Client, Future, LocalCluster, as_completed
 from tqdm import tqdm
 
 from app.batch.output import chunk_lines, prepare, write_part
-from app.batch.sources import DocRef, DocumentError, Problem, list_documents, read_text
+from app.batch.sources import DocRef, DocumentError, Problem, list_documents, read_document
 from app.core.chunkers import CHUNKERS, Chunker
+from app.core.documents.annotate import annotate
 from app.core.serialize import chunking_result
 from app.core.warmup import warm_up
 
@@ -149,12 +150,14 @@ def chunk_part(task: Task) -> PartResult:
     documents = chars = chunks = 0
     for ref in task.documents:
         try:
-            text = read_text(ref)
+            text, document = read_document(ref)
         except DocumentError as exc:
             problems.append(Problem(str(ref.id), str(exc)))
             continue
         try:
             result = chunking_result(task.strategy, chunker, chunker.chunk(text))
+            if document is not None:
+                annotate(result, document)
         except Exception as exc:
             # One document that trips a strategy must not stop a corpus, nor
             # every rerun after it: it is reported, and left out.

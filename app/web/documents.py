@@ -5,7 +5,8 @@ for a ``file`` part or a raw PDF/DOCX body, which extracts the text and keeps
 the :class:`~app.core.documents.Extraction` for the request; a view passes
 its answer through :func:`with_document`, which adds ``document``, the
 extracted ``text`` when ``include_text`` asked for it, and for paged formats
-each chunk's ``page`` and ``last_page``.
+each chunk's ``page`` and ``last_page`` (:mod:`app.core.documents.annotate`,
+which the batch command uses too).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from app.core.documents import (
     extract,
 )
 from app.core.documents import DocumentError as _DocumentError
+from app.core.documents.annotate import annotate
 from app.core.documents.isolation import Sandbox
 from app.web.errors import InvalidField, PayloadTooLarge, UnreadableDocument, UnsupportedDocument
 
@@ -92,31 +94,11 @@ def current_document() -> Extraction | None:
 
 
 def with_document(body: dict[str, Any]) -> dict[str, Any]:
-    """Add what the request's document gives to a view's answer; unchanged without a document.
-
-    Adds ``document`` (format, pages, chars, sha256), ``text`` with
-    ``include_text=true``, and for paged formats ``page`` and ``last_page`` to
-    every chunk's metadata (``answer_page``/``answer_last_page`` on /answer),
-    read from the chunk's offsets, so every strategy reports the real pages.
-    """
+    """Add the request's document to a view's answer (see :func:`annotate`); unchanged without one."""
     document = current_document()
     if document is None:
         return body
-    if document.paged:
-        for meta in body.get("metadata", ()):
-            meta["page"], meta["last_page"] = _pages(document, meta["start"], meta["end"])
-        if body.get("answer_start") is not None:
-            body["answer_page"], body["answer_last_page"] = _pages(
-                document, body["answer_start"], body["answer_end"]
-            )
-    body["document"] = document.describe()
-    if g.get("include_text"):
-        body["text"] = document.text
-    return body
-
-
-def _pages(document: Extraction, start: int, end: int) -> tuple[int, int]:
-    return document.page_at(start), document.page_at(max(end - 1, start))
+    return annotate(body, document, include_text=bool(g.get("include_text")))
 
 
 def extraction_payload(document: Extraction) -> dict[str, Any]:

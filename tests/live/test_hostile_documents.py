@@ -77,6 +77,8 @@ def test_hostile_document_is_answered_and_the_worker_survives(server, name, buil
         assert body["error"]["code"] == code  # type: ignore[index]
         assert body["error"]["field"] == "body"  # type: ignore[index]
     # The same worker answers the next document, with its text.
-    ok, normal = post(server.url + "/chunking?strategy=page", hostile.text_pdf("Still here."), "application/pdf")
+    ok, normal = post(
+        server.url + "/chunking?strategy=page", hostile.text_pdf("Still here."), "application/pdf"
+    )
     assert ok == 200 and normal["chunks"] == ["Still here."]
     assert workers(server.process.pid) == before
