@@ -254,3 +254,24 @@ def test_the_readme_samples_are_what_the_generators_write():
     for name, build in (("field-notes.pdf", notes_pdf), ("field-notes.docx", notes_docx)):
         shipped = extract((folder / name).read_bytes(), limits=LIMITS)
         assert shipped.text == extract(build(), limits=LIMITS).text
+
+
+def test_line_end_hyphens_are_decided_by_the_document():
+    lines = [
+        "Every GPL-compatible licence is listed here, with its documentation and a note on",
+        "pre-1990 texts. The list of GPL-",
+        "compatible licences follows the docu-",
+        "mentation of each one, including the pre-",
+        "1990 ones.",
+    ]
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, invariant=1)
+    for i, line in enumerate(lines):
+        pdf.drawString(72, 720 - 14 * i, line)
+    pdf.save()
+    text = extract(buffer.getvalue(), limits=LIMITS).text
+    assert "The list of GPL-compatible licences follows the documentation of each one" in text
+    assert "including the pre-1990 ones." in text
+    assert "\x02" not in text
