@@ -25,6 +25,7 @@ def test_service_info_lists_strategies_options_and_limits(client):
     assert fixed["unit"]["enum"] == ["chars", "words"]
     assert "pack" in info["strategies"]["sentence"]["options"]
     assert info["limits"]["max_text_chars"] == 2_000_000
+    assert info["limits"]["max_pages"] == 1000
     assert "POST /chunking" in info["endpoints"]
 
 
