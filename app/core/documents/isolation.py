@@ -15,7 +15,7 @@ import atexit
 import json
 import os
 import selectors
-import subprocess
+import subprocess  # nosec B404 - runs only our own extraction script, never client input
 import sys
 import threading
 import time
