@@ -8,14 +8,15 @@ footnotes, comments, images and deleted tracked changes are not extracted.
 
 Only ``word/document.xml``, ``word/styles.xml`` and ``word/numbering.xml``
 are read, each through :mod:`app.core.documents.unzip`'s bounds; defusedxml
-refuses DTDs, so entity expansion bombs never expand. The walk over the body
+refuses DTDs, so entity expansion bombs never expand (the standard library's
+ElementTree is imported for its types and ``ParseError`` only). The walk over the body
 keeps its own stack, so nesting depth costs memory, never recursion.
 """
 
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET  # nosec B405 - types only; parsing goes through defusedxml
+import xml.etree.ElementTree as ET  # nosec B405
 from dataclasses import dataclass, field
 
 from defusedxml import DefusedXmlException

@@ -22,7 +22,8 @@ def extract_text() -> ResponseReturnValue:
     if unknown:
         raise InvalidField(f"unknown field {unknown[0]!r}: /extract takes only the document", unknown[0])
     document = current_document()
-    assert document is not None  # nosec B101 - read_fields extracted it or raised
+    if document is None:
+        raise InvalidField("send the document as the file part, or as a PDF or DOCX body", "file")
     return jsonify(extraction_payload(document))
 
 
