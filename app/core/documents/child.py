@@ -12,7 +12,8 @@ from pathlib import Path
 
 if __name__ == "__main__":
     root = Path(__file__).resolve().parents[3]
-    sys.path[0] = str(root)
+    # Isolated mode (-I) leaves the script's folder out of sys.path; the project root goes first.
+    sys.path.insert(0, str(root))
     for name in ("app", "app.core", "app.core.documents"):
         package = types.ModuleType(name)
         package.__path__ = [str(root.joinpath(*name.split(".")))]
