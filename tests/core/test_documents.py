@@ -275,3 +275,15 @@ def test_line_end_hyphens_are_decided_by_the_document():
     assert "The list of GPL-compatible licences follows the documentation of each one" in text
     assert "including the pre-1990 ones." in text
     assert "\x02" not in text
+
+
+def test_a_reader_killed_while_idle_is_replaced():
+    from app.core.documents import isolation
+
+    extract(sample_pdf(), limits=LIMITS)
+    idle = isolation._idle[LIMITS.sandbox.memory_mb]
+    assert idle
+    for child in idle:
+        child.kill()
+        child.wait()
+    assert len(extract(sample_pdf(), limits=LIMITS).pages) == 6

@@ -123,6 +123,7 @@ def _take(memory_mb: int) -> subprocess.Popen[bytes]:
             child = idle.pop()
             if child.poll() is None:
                 return child
+            _stop(child)  # ended while idle (killed from outside): reap it, close its pipes
     return subprocess.Popen(  # nosec B603
         [sys.executable, "-I", str(_CHILD), str(memory_mb)],
         stdin=subprocess.PIPE,
