@@ -11,6 +11,7 @@ which the batch command uses too).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, g
@@ -27,6 +28,7 @@ from app.core.documents import (
 )
 from app.core.documents import DocumentError as _DocumentError
 from app.core.documents.annotate import annotate
+from app.core.documents.detect import binary_format, looks_binary, supported
 from app.core.documents.isolation import Sandbox
 from app.web.errors import InvalidField, PayloadTooLarge, UnreadableDocument, UnsupportedDocument
 
@@ -34,7 +36,14 @@ DOCUMENT_TYPES = (PDF_TYPE, DOCX_TYPE)
 
 
 def read_document(
-    data: bytes, fields: dict[str, Any], *, filename: str, content_type: str, field: str
+    data: bytes,
+    fields: dict[str, Any],
+    *,
+    filename: str,
+    content_type: str,
+    field: str,
+    decode: Callable[[bytes], str],
+    charset_declared: bool = False,
 ) -> str:
     """Extract the text of an uploaded document and keep the extraction for :func:`with_document`.
 
@@ -47,6 +56,8 @@ def read_document(
         filename: The client's file name (a hint).
         content_type: The client's media type for the document (a hint).
         field: The input to name in errors (``file``, or ``body`` for a raw body).
+        decode: How a text upload is decoded (its declared charset, UTF-8 by default).
+        charset_declared: The upload names its charset, so NUL bytes may be text (UTF-16).
 
     Returns:
         The extracted text.
@@ -59,7 +70,11 @@ def read_document(
     """
     g.include_text = _flag(fields.pop("include_text", "false"))
     try:
-        g.document = extract(data, filename=filename, content_type=content_type, limits=limits())
+        if not charset_declared and binary_format(data) is None and looks_binary(data):
+            raise UnsupportedFormat(f"this file is binary data of an unknown format; {supported()}")
+        g.document = extract(
+            data, filename=filename, content_type=content_type, limits=limits(), decode=decode
+        )
     except UnsupportedFormat as exc:
         raise UnsupportedDocument(exc.message, field) from None
     except DocumentTooLarge as exc:

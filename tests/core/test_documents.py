@@ -72,7 +72,7 @@ def test_format_is_told_by_the_bytes(data, name, expected):
     [
         (b"\x89PNG\r\n\x1a\n\x00\x00", "a PNG image"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00", "a legacy Office file"),
-        (b"\x00\x01\x02binary", "binary data"),
+        (b"\x00\x01\xff\xfebinary", "binary data"),
     ],
     ids=["png", "doc", "binary"],
 )

@@ -172,7 +172,7 @@ def test_page_and_body_limits_are_413():
     big = hostile.pdf_many_pages(3000)
     assert len(big) > 50_000
     response = client.post("/extract", data=big, content_type="application/pdf")
-    assert_error(response, 413, "request_entity_too_large", "body")
+    assert_error(response, 413, "payload_too_large", "body")
 
 
 def test_bad_include_text_and_unknown_extract_fields_are_400(client):

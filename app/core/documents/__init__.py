@@ -12,9 +12,19 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from app.core.documents.detect import DOCX_TYPE, FORMATS, PAGED, PDF_TYPE, detect_format, supported
+from app.core.documents.detect import (
+    DOCX_TYPE,
+    FORMATS,
+    PAGED,
+    PDF_TYPE,
+    binary_format,
+    looks_binary,
+    supported,
+    text_format,
+)
 from app.core.documents.errors import (
     DocumentError,
     DocumentTooLarge,
@@ -101,7 +111,14 @@ class Extraction:
         return self.pages[max(bisect.bisect_right(self._starts, offset) - 1, 0)].page
 
 
-def extract(data: bytes, *, filename: str = "", content_type: str = "", limits: DocumentLimits) -> Extraction:
+def extract(
+    data: bytes,
+    *,
+    filename: str = "",
+    content_type: str = "",
+    limits: DocumentLimits,
+    decode: Callable[[bytes], str] | None = None,
+) -> Extraction:
     """Turn an uploaded document into text.
 
     Args:
@@ -109,30 +126,40 @@ def extract(data: bytes, *, filename: str = "", content_type: str = "", limits: 
         filename: The client's file name (a hint for text formats only).
         content_type: The client's media type (likewise a hint).
         limits: Page, text and sandbox bounds.
+        decode: How to decode a text upload (the web layer honours a declared
+            charset); strict UTF-8 when None, binary data then refused.
 
     Returns:
         The extraction.
 
     Raises:
-        UnsupportedFormat: Not PDF, DOCX or UTF-8 text.
-        InvalidText: Text that is not UTF-8.
+        UnsupportedFormat: Not PDF, DOCX or text.
+        InvalidText: Text that is not UTF-8 (without ``decode``).
         UnreadableDocument: Damaged, encrypted, text-less, or too slow or large to read.
         DocumentTooLarge: Over ``limits.max_pages`` or ``limits.max_chars``.
     """
-    fmt = detect_format(data, filename, content_type)
+    fmt = binary_format(data)
     digest = hashlib.sha256(data).hexdigest()
-    if fmt in ("pdf", "docx"):
+    if fmt is not None:
         pages = run_isolated(
             fmt, data, max_pages=limits.max_pages, max_chars=limits.max_chars, sandbox=limits.sandbox
         )
         return _joined(pages, fmt, digest)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InvalidText(f"file is not valid UTF-8 (byte {exc.start})") from None
+    if decode is None:
+        if looks_binary(data):
+            raise UnsupportedFormat(f"this file is binary data of an unknown format; {supported()}")
+        decode = _utf8
+    text = decode(data)
     if len(text) > limits.max_chars:
         raise DocumentTooLarge(f"this file has {len(text)} characters; the limit is {limits.max_chars}")
-    return Extraction(text, fmt, (), digest)
+    return Extraction(text, text_format(text, filename, content_type), (), digest)
+
+
+def _utf8(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidText(f"file is not valid UTF-8 (byte {exc.start})") from None
 
 
 def _joined(pages: list[str], fmt: str, digest: str) -> Extraction:

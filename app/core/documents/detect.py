@@ -31,8 +31,50 @@ _HTML = re.compile(rb"^\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])"
 _MARKDOWN = re.compile(r"^(?:#{1,6} \S|```|\s*[-*+] \S.*\n\s*[-*+] \S|\|.*\|\s*\n\|[\s:|-]+\|)", re.MULTILINE)
 
 
+def binary_format(data: bytes) -> str | None:
+    """``pdf`` or ``docx`` when the bytes are one, None when they may be text.
+
+    Raises:
+        UnsupportedFormat: For the signature of another binary format, or a
+            zip archive that is not a Word document.
+    """
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+        return _zip_format(data)
+    for signature, name in _KNOWN_BINARY:
+        if data.startswith(signature):
+            raise UnsupportedFormat(f"this file is {name}; {supported()}")
+    return None
+
+
+def text_format(text: str, filename: str = "", content_type: str = "") -> str:
+    """``html``, ``markdown`` or ``text`` for a decoded text; the name and media type break ties."""
+    if _HTML.match(text[:1024].lstrip("\ufeff").encode("utf-8", "replace")):
+        return "html"
+    hint = (filename.rsplit(".", 1)[-1] if "." in filename else "").lower()
+    if hint in ("md", "markdown") or content_type == "text/markdown":
+        return "markdown"
+    if hint in ("html", "htm") or content_type == "text/html":
+        return "html"
+    if _MARKDOWN.search(text[:65536]):
+        return "markdown"
+    return "text"
+
+
+def looks_binary(data: bytes) -> bool:
+    """Whether bytes of no known format are binary data: NUL bytes and not valid UTF-8."""
+    if b"\x00" not in data[:8192]:
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
 def detect_format(data: bytes, filename: str = "", content_type: str = "") -> str:
-    """Name the format of ``data``: one of :data:`FORMATS`.
+    """Name the format of ``data``: one of :data:`FORMATS` (text formats read as UTF-8).
 
     Args:
         data: The uploaded bytes.
@@ -45,25 +87,12 @@ def detect_format(data: bytes, filename: str = "", content_type: str = "") -> st
     Raises:
         UnsupportedFormat: For bytes of another format, naming it when known.
     """
-    if b"%PDF-" in data[:1024]:
-        return "pdf"
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
-        return _zip_format(data)
-    for signature, name in _KNOWN_BINARY:
-        if data.startswith(signature):
-            raise UnsupportedFormat(f"this file is {name}; {supported()}")
-    if b"\x00" in data[:8192]:
+    found = binary_format(data)
+    if found is not None:
+        return found
+    if looks_binary(data):
         raise UnsupportedFormat(f"this file is binary data of an unknown format; {supported()}")
-    if _HTML.match(data[:1024].lstrip(b"\xef\xbb\xbf")):
-        return "html"
-    hint = (filename.rsplit(".", 1)[-1] if "." in filename else "").lower()
-    if hint in ("md", "markdown") or content_type == "text/markdown":
-        return "markdown"
-    if hint in ("html", "htm") or content_type == "text/html":
-        return "html"
-    if _MARKDOWN.search(data[:65536].decode("utf-8", "replace")):
-        return "markdown"
-    return "text"
+    return text_format(data[:65536].decode("utf-8", "replace"), filename, content_type)
 
 
 def _zip_format(data: bytes) -> str:
