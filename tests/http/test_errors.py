@@ -31,13 +31,14 @@ BAD_JSON = [
     (b'{"text": "a", "text": "b"}', "duplicate key 'text'"),
     (b'{"text": "x", "chunk_size": 1' + b"0" * 5000 + b"}", "digits"),
     (b"", "Expecting value"),
+    ('\ufeff{"text": "x"}'.encode(), "Unexpected UTF-8 BOM"),
 ]
 
 
 @pytest.mark.parametrize(
     ("body", "message"),
     BAD_JSON,
-    ids=["truncated", "nested", "nan", "infinity", "overflow", "duplicate", "digits", "empty"],
+    ids=["truncated", "nested", "nan", "infinity", "overflow", "duplicate", "digits", "empty", "bom"],
 )
 def test_malformed_json(client, body, message):
     error = assert_error(
