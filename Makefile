@@ -107,6 +107,7 @@ bench: $(VENV)/.bench
 	$(BIN)/python -m benchmarks.bench_answer
 	$(BIN)/python -m benchmarks.bench_extractors
 	$(BIN)/python -m benchmarks.bench_documents
+	$(BIN)/python -m benchmarks.bench_tokens
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -57,6 +57,7 @@ def test_pairs_win_over_json_and_params_match_the_dataclass():
         "chunk_size": 80,
         "chunk_overlap": 0,
         "unit": "chars",
+        "tokenizer": None,
         "pack": False,
     }
 
@@ -87,5 +88,6 @@ def test_the_batch_command_uses_the_core_not_flask(path):
         "app.core.serialize",
         "app.core.warmup",
         "app.core.documents",
+        "app.core.tokenizers",
     )
     assert all(m.startswith(allowed) for m in imported if m.split(".")[0] == "app"), imported

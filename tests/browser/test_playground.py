@@ -403,3 +403,25 @@ def test_opening_a_pdf_shows_its_pages_on_the_chunks(page: Playground) -> None:
     assert page.js("return document.getElementById('view').textContent") == extracted["text"].replace(
         "\f", "\u21a1"
     )
+
+
+def test_sizes_in_tokens_with_a_chosen_tokenizer(page: Playground) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    page.set_text(SAMPLE)
+    _, info = page.api_get("/")
+    tokenizer = Select(page.find("#opt-tokenizer"))
+    assert [o.get_attribute("value") for o in tokenizer.options][1:] == info["tokenizers"]
+    assert not page.find("#opt-tokenizer").is_enabled()  # only with unit tokens
+    Select(page.find("#opt-unit")).select_by_value("tokens")
+    tokenizer.select_by_value("o200k_base")
+    page.option("chunk_size", "60")
+    assert page.run() == "idle"
+    body = {"text": SAMPLE, "chunk_size": 60, "unit": "tokens", "tokenizer": "o200k_base"}
+    _, expected = page.api("/chunking", body)
+    assert page.drawn_chunks() == list(range(expected["count"]))
+    span = page.find("#view .seg[data-c='1']")
+    ActionChains(page.driver).move_to_element(span).perform()
+    tip = page.find("#tip")
+    page.wait(lambda d: tip.is_displayed())
+    assert f"size {expected['metadata'][1]['size']} tokens (o200k_base)" in tip.text

@@ -91,7 +91,7 @@ FIELD_ERRORS = [
         "chunk_overlap",
         "chunk_overlap must be smaller than chunk_size",
     ),
-    ({"unit": "tokens"}, "unit", "'chars' or 'words'"),
+    ({"unit": "lines"}, "unit", "'chars', 'words' or 'tokens'"),
     ({"colour": "red"}, "colour", "unknown field 'colour'"),
     ({"strategy": "fixed", "pack": True}, "pack", "'pack' is not an option of strategy 'fixed'"),
     ({"strategy": 5}, "strategy", "unknown strategy"),
