@@ -20,7 +20,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-$(VENV)/.bench: requirements.txt requirements-bench.txt | $(BIN)/python
+$(VENV)/.bench: requirements.txt requirements-dev.txt requirements-bench.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-bench.txt
 	touch $@
 
@@ -105,6 +105,8 @@ bench: $(VENV)/.bench
 	$(BIN)/python -m benchmarks.bench_semantic
 	$(BIN)/python -m benchmarks.bench_segmentation
 	$(BIN)/python -m benchmarks.bench_answer
+	$(BIN)/python -m benchmarks.bench_extractors
+	$(BIN)/python -m benchmarks.bench_documents
 	$(BIN)/python -m benchmarks.bench_tokens
 
 clean:

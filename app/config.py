@@ -21,6 +21,13 @@ DEFAULTS: dict[str, Any] = {
     "MAX_BODY_BYTES": 10 * 1024 * 1024,
     # Longest text in code points that one request may submit (413 naming the field).
     "MAX_TEXT_CHARS": 2_000_000,
+    # Most pages of an uploaded PDF (413 beyond, before any text is read).
+    "MAX_PAGES": 1000,
+    # Seconds a PDF or DOCX may take to read; its reader process is killed after (422).
+    "EXTRACT_TIMEOUT": 5.0,
+    # Address space in MiB of the process that reads a PDF or DOCX: a decompression
+    # bomb ends there (422), never in the server.
+    "EXTRACT_MEMORY_MB": 1024,
     # Most chunks one request may produce; checked before work from a lower bound.
     "MAX_CHUNKS": 50_000,
     # Most texts one batch request ("texts": [...]) may submit; MAX_TEXT_CHARS and
@@ -51,6 +58,8 @@ _POSITIVE_INTS = (
     "MAX_ANSWER_CHUNKS",
     "MAX_TOP_K",
     "ANSWER_CACHE_SIZE",
+    "MAX_PAGES",
+    "EXTRACT_MEMORY_MB",
 )
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -93,6 +102,15 @@ def _validate(config: Mapping[str, Any]) -> None:
         value = config[key]
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise ConfigError(f"CHUNKWISE_{key} must be a positive integer, got {value!r}")
+    timeout = config["EXTRACT_TIMEOUT"]
+    if not isinstance(timeout, int | float) or isinstance(timeout, bool) or not 0 < timeout <= 600:
+        raise ConfigError(
+            f"CHUNKWISE_EXTRACT_TIMEOUT must be a number of seconds in (0, 600], got {timeout!r}"
+        )
+    if config["EXTRACT_MEMORY_MB"] < 256:
+        raise ConfigError(
+            "CHUNKWISE_EXTRACT_MEMORY_MB must be at least 256 (the reader itself needs about 100)"
+        )
     level = config["LOG_LEVEL"]
     if not isinstance(level, str) or level.upper() not in _LEVELS:
         raise ConfigError(f"CHUNKWISE_LOG_LEVEL must be one of {', '.join(_LEVELS)}")

@@ -31,13 +31,24 @@ def test_overrides_win_over_environment(monkeypatch):
         ("CHUNKWISE_MAX_BODY_BYTES", "lots", "MAX_BODY_BYTES must be a positive integer"),
         ("CHUNKWISE_MAX_TOP_K", "true", "MAX_TOP_K must be a positive integer"),
         ("CHUNKWISE_LOG_LEVEL", "LOUD", "LOG_LEVEL must be one of"),
+        ("CHUNKWISE_MAX_PAGES", "0", "MAX_PAGES must be a positive integer"),
+        ("CHUNKWISE_EXTRACT_TIMEOUT", "0", r"EXTRACT_TIMEOUT must be a number of seconds in \(0, 600\]"),
+        ("CHUNKWISE_EXTRACT_TIMEOUT", "true", "EXTRACT_TIMEOUT must be a number"),
+        ("CHUNKWISE_EXTRACT_MEMORY_MB", "64", "EXTRACT_MEMORY_MB must be at least 256"),
     ],
-    ids=["zero", "word", "boolean", "level"],
+    ids=["zero", "word", "boolean", "level", "pages", "timeout-zero", "timeout-boolean", "memory"],
 )
 def test_bad_settings_fail_at_start(monkeypatch, name, value, message):
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match=message):
         create_app()
+
+
+def test_document_limits_from_the_environment(monkeypatch):
+    monkeypatch.setenv("CHUNKWISE_EXTRACT_TIMEOUT", "2.5")
+    monkeypatch.setenv("CHUNKWISE_MAX_PAGES", "40")
+    config = create_app().config
+    assert (config["EXTRACT_TIMEOUT"], config["MAX_PAGES"]) == (2.5, 40)
 
 
 def test_debug_cannot_be_enabled_from_environment(monkeypatch):

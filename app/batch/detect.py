@@ -5,10 +5,10 @@ A document's kind comes from its id's suffix when it has a known one
 text: HTML markup, then Markdown headings or code fences, else plain text.
 Each kind maps to the strategy that uses its structure.
 
-The kinds are a table so that a new one is a new row: a binary document
-format (PDF, DOCX) becomes a kind here, with its suffixes and its strategy
-(``page`` for paged text, ``markdown`` for documents with headings), once
-:func:`app.batch.sources.read_text` can turn its bytes into text.
+The kinds are a table so that a new one is a new row. PDF and DOCX files are
+told by their bytes when they are read (:func:`app.batch.sources.read_document`),
+and their format is their kind: ``page`` for a PDF's pages, ``markdown`` for
+the headings a DOCX becomes.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ STRATEGY_FOR_KIND: dict[str, str] = {
     "html": "html",
     "markdown": "markdown",
     "text": "recursive",
+    "pdf": "page",
+    "docx": "markdown",
 }
 _SUFFIXES: dict[str, str] = {
     ".htm": "html",

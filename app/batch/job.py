@@ -24,11 +24,12 @@ from typing import Any
 from distributed import Client, Future, LocalCluster, as_completed
 from tqdm import tqdm
 
-from app.batch.detect import AUTO, auto_strategy
+from app.batch.detect import AUTO, STRATEGY_FOR_KIND, auto_strategy
 from app.batch.options import effective_params
 from app.batch.output import chunk_lines, prepare, write_part
-from app.batch.sources import DocRef, DocumentError, Problem, list_documents, read_text
+from app.batch.sources import DocRef, DocumentError, Problem, list_documents, read_document
 from app.core.chunkers import CHUNKERS, Chunker
+from app.core.documents.annotate import annotate
 from app.core.serialize import chunking_result
 from app.core.tokenizers import configure as use_tokenizers_dir
 from app.core.warmup import warm_up
@@ -169,14 +170,18 @@ def chunk_part(task: Task) -> PartResult:
     documents = chars = chunks = 0
     for ref in task.documents:
         try:
-            text = read_text(ref)
+            text, document = read_document(ref)
         except DocumentError as exc:
             problems.append(Problem(str(ref.id), str(exc)))
             continue
-        name = auto_strategy(ref.id, text) if task.strategy == AUTO else task.strategy
+        name = task.strategy
+        if name == AUTO:
+            name = STRATEGY_FOR_KIND[document.format] if document is not None else auto_strategy(ref.id, text)
         try:
             chunker = chunkers.get(name) or chunkers.setdefault(name, CHUNKERS[name](**task.options))
             result = chunking_result(name, chunker, chunker.chunk(text))
+            if document is not None:
+                annotate(result, document)
         except Exception as exc:
             # One document that trips a strategy must not stop a corpus, nor
             # every rerun after it: it is reported, and left out.

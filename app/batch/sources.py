@@ -6,9 +6,12 @@ disk to the worker that chunks them and never through the scheduler. With a
 remote cluster the source must therefore be at the same path on every worker
 (a shared file system), as for Dask's own ``read_text``.
 
-Texts are decoded as strict UTF-8, as the HTTP API decodes uploads: a
-document that cannot be read, is not UTF-8 or holds a lone surrogate is
-reported and skipped, never chunked from a guess.
+A folder's files are documents as the HTTP API reads uploads: PDF and DOCX
+files are told by their bytes and turned into text (PDF pages joined by form
+feeds, DOCX as Markdown) by the same extraction, with its default limits;
+other files are decoded as strict UTF-8. A document that cannot be read, is
+not UTF-8, holds a lone surrogate or is refused by the extraction is reported
+and skipped, never chunked from a guess.
 """
 
 from __future__ import annotations
@@ -17,6 +20,10 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from app.core.documents import DocumentError as ExtractionError
+from app.core.documents import DocumentLimits, Extraction, extract
+from app.core.documents.detect import detect_format
 
 DocId = str | int
 
@@ -81,6 +88,31 @@ def list_documents(source: Path) -> tuple[list[DocRef], list[Problem]]:
     raise DocumentError(f"{source} is neither a folder nor a file")
 
 
+def read_document(ref: DocRef) -> tuple[str, Extraction | None]:
+    """The text of one document, and its extraction when it was a PDF or DOCX file.
+
+    Raises:
+        DocumentError: As :func:`read_text`, and when the extraction refuses the file.
+    """
+    raw = _read(ref)
+    # Only PDF and DOCX files take the extraction; everything else keeps the
+    # strict UTF-8 reading, so a stray binary file is still "not valid UTF-8".
+    if ref.offset < 0 and _is_document(raw):
+        try:
+            extraction = extract(raw, filename=ref.path, limits=DocumentLimits())
+        except ExtractionError as exc:
+            raise DocumentError(exc.message) from None
+        return extraction.text, extraction
+    return _decoded(ref, raw), None
+
+
+def _is_document(raw: bytes) -> bool:
+    try:
+        return detect_format(raw) in ("pdf", "docx")
+    except ExtractionError:
+        return False
+
+
 def read_text(ref: DocRef) -> str:
     """The text of one document.
 
@@ -88,13 +120,20 @@ def read_text(ref: DocRef) -> str:
         DocumentError: When the file cannot be read, is not UTF-8, or the
             text holds a lone surrogate (which JSON can escape).
     """
+    return _decoded(ref, _read(ref))
+
+
+def _read(ref: DocRef) -> bytes:
     try:
         with open(ref.path, "rb") as handle:
             if ref.offset >= 0:
                 handle.seek(ref.offset)
-            raw = handle.read(ref.size) if ref.offset >= 0 else handle.read()
+            return handle.read(ref.size) if ref.offset >= 0 else handle.read()
     except OSError as exc:
         raise DocumentError(f"cannot be read: {exc.strerror or exc}") from None
+
+
+def _decoded(ref: DocRef, raw: bytes) -> str:
     try:
         decoded = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

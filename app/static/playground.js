@@ -25,6 +25,7 @@
     view: null, // {segs, segIds, first, last, nodes, nodeFrom, toU16, tabbable}
     selected: -1,
     sliderTimer: 0,
+    document: null, // {name, text, pages, info}: the PDF or DOCX opened, as /extract gave it
   };
 
   function el(tag, attrs = {}, ...children) {
@@ -334,9 +335,11 @@
     clearAnswer();
     const count = data.chunks.length;
     const params = Object.entries(data.params || {}).map(([k, v]) => el("code", {}, `${k}=${JSON.stringify(v)}`));
+    const doc = openDocument(text);
     $("summary").replaceChildren(
       el("strong", {}, `${fmt.format(count)} chunk${count === 1 ? "" : "s"}`),
       ` from ${fmt.format(state.result.chars)} characters (${strategy}, ${ms} ms)`,
+      ...(doc ? [` of ${doc.name}, ${fmt.format(doc.pages.length)} pages`] : []),
       ...(params.length ? [". Effective options: ", ...params.flatMap((p, i) => (i ? [" ", p] : [p]))] : []));
     drawSemantic(semantic);
     enableAsk(count > 0);
@@ -402,6 +405,7 @@
     const view = {
       segs: [], segIds: [], nodes: [], nodeFrom: [], toU16, tabbable: null,
       first: new Int32Array(n).fill(-1), last: new Int32Array(n).fill(-1),
+      paged: Boolean(openDocument(text)),
     };
     state.view = view;
     state.selected = -1;
@@ -424,7 +428,10 @@
   }
 
   function pieceNode(text, piece, view) {
-    const node = document.createTextNode(text.slice(piece.from, piece.to));
+    // A PDF's pages are joined by form feeds, which a browser draws as nothing: the
+    // one-unit ISO 2047 symbol for a form feed (↡) keeps every offset and shows where a page ends.
+    const raw = text.slice(piece.from, piece.to);
+    const node = document.createTextNode(view.paged ? raw.replace(/\f/g, "\u21a1") : raw);
     view.nodes.push(node);
     view.nodeFrom.push(piece.from);
     if (!piece.ids) return node;
@@ -473,6 +480,11 @@
       `offsets ${meta.start}–${meta.end} (code points, end exclusive)`,
       `size ${meta.size ?? "?"} ${meta.size === undefined ? "" : unit}`,
     ];
+    const doc = openDocument(state.result.text);
+    if (doc && meta.page === undefined) {
+      const [first, last] = pagesOf(doc, meta.start, meta.end);
+      lines.push(first === last ? `page ${first} of ${doc.name}` : `pages ${first}–${last} of ${doc.name}`);
+    }
     for (const [key, value] of Object.entries(meta)) {
       if (!["start", "end", "size"].includes(key)) lines.push(`${key}: ${JSON.stringify(value)}`);
     }
@@ -898,23 +910,83 @@
     }, 150);
   }
 
+  /** PDF and DOCX files are turned into text by POST /extract; the page spans come with it. */
+  const DOCUMENT_TYPES = {
+    pdf: "application/pdf",
+    docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  };
+
+  async function extract(file) {
+    const form = new FormData();
+    form.append("file", file, file.name);
+    let response;
+    try {
+      response = await fetch("/extract", { method: "POST", body: form, headers: { Accept: "application/json" } });
+    } catch (err) {
+      throw new ApiError({ status: 0, code: "network_error", message: `Could not reach the service: ${err.message}` });
+    }
+    let data = null;
+    try {
+      data = await response.json();
+    } catch {
+      data = null;
+    }
+    if (response.ok && data) return data;
+    if (data && data.error) throw new ApiError(data.error);
+    throw new ApiError({ status: response.status, code: "http_error", message: `/extract answered ${response.status}.` });
+  }
+
   async function openFile() {
     const file = $("file").files[0];
     if (!file) return;
+    clearError();
+    const ext = file.name.split(".").pop().toLowerCase();
+    state.document = null;
     try {
-      $("text").value = await file.text();
+      if (ext in DOCUMENT_TYPES || Object.values(DOCUMENT_TYPES).includes(file.type)) {
+        status(`Extracting the text of ${file.name}…`);
+        const data = await extract(file);
+        state.document = { name: file.name, text: data.text, pages: data.pages, info: data.document };
+        $("text").value = data.text;
+      } else {
+        $("text").value = await file.text();
+      }
     } catch (err) {
-      showError(new ApiError({ status: 0, code: "file_error", message: `Could not read ${file.name}: ${err.message}`, field: "file" }));
+      showError(err instanceof ApiError ? err : new ApiError({ status: 0, code: "file_error", message: `Could not read ${file.name}: ${err.message}`, field: "file" }));
       return;
     }
-    const ext = file.name.split(".").pop().toLowerCase();
-    const guess = { md: "markdown", markdown: "markdown", html: "html", htm: "html" }[ext];
+    const format = state.document ? state.document.info.format : null;
+    const guess = { md: "markdown", markdown: "markdown", html: "html", htm: "html", docx: "markdown" }[ext]
+      || (format === "pdf" ? "page" : undefined);
     if (guess && state.choices.has(guess) && $("strategy").value !== guess) {
       $("strategy").value = guess;
       buildOptions(guess);
     }
     updateStats();
-    status(`Opened ${file.name}. Press Chunk to split it.`);
+    if (state.document && state.document.info.pages) {
+      status(`Opened ${file.name}: ${fmt.format(state.document.info.pages)} pages, ${fmt.format(state.document.info.chars)} characters of text. Press Chunk to split it.`);
+    } else {
+      status(`Opened ${file.name}. Press Chunk to split it.`);
+    }
+  }
+
+  /** The opened document, while the text is still exactly what /extract gave. */
+  function openDocument(text) {
+    const doc = state.document;
+    return doc && doc.text === text && doc.pages.length ? doc : null;
+  }
+
+  /** The pages of the code point span [start, end) of the opened document. */
+  function pagesOf(doc, start, end) {
+    const pageAt = (offset) => {
+      let found = doc.pages[0].page;
+      for (const span of doc.pages) {
+        if (span.start > offset) break;
+        found = span.page;
+      }
+      return found;
+    };
+    return [pageAt(start), pageAt(Math.max(start, end - 1))];
   }
 
   function wireForm() {

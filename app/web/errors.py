@@ -66,6 +66,20 @@ class UnsupportedMediaType(ApiError):
     code = "unsupported_media_type"
 
 
+class UnsupportedDocument(ApiError):
+    """An uploaded document is of a format not read here."""
+
+    status = 415
+    code = "unsupported_format"
+
+
+class UnreadableDocument(ApiError):
+    """An uploaded document is damaged, encrypted, without text, or too slow or large to read."""
+
+    status = 422
+    code = "unreadable_document"
+
+
 class TooManyChunks(ApiError):
     """The request would produce more chunks than the configured maximum."""
 

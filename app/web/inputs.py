@@ -2,7 +2,10 @@
 
 ``/chunking`` and ``/semantic-chunking`` take a JSON object, a text/plain
 body with options in the query string, or multipart/form-data with a
-``file`` part and options as form fields or query string. JSON values are
+``file`` part and options as form fields or query string. Where multipart is
+read, a raw PDF or DOCX body is too, with options in the query string; the
+file or body is a document (PDF, DOCX, HTML, Markdown, text) whose extracted
+text becomes ``text`` (see :mod:`app.web.documents`). JSON values are
 validated strictly (``"5"`` is not a number); query and form values are
 strings, so they are converted by the field's type. A text body or an
 uploaded part is decoded by its ``charset`` parameter, UTF-8 by default.
@@ -15,6 +18,7 @@ from typing import Any
 
 from flask import request
 
+from app.web.documents import DOCUMENT_TYPES, read_document
 from app.web.errors import InvalidBody, InvalidField, UnsupportedMediaType, content_type_hint
 from app.web.jsonio import loads_strict
 
@@ -47,9 +51,22 @@ def read_fields(accepted: tuple[str, ...] = (JSON,)) -> tuple[dict[str, Any], bo
         return {**_query(), "text": decode_text(request.get_data(cache=False), charset, "text")}, False
     if mimetype == MULTIPART and MULTIPART in accepted:
         return _multipart(), False
+    if mimetype in DOCUMENT_TYPES and MULTIPART in accepted:
+        fields = _query()
+        data = request.get_data(cache=False)
+        fields["text"] = read_document(
+            data,
+            fields,
+            filename="",
+            content_type=mimetype,
+            field="body",
+            decode=lambda raw: decode_text(raw, None, "body"),
+        )
+        return fields, False
     got = mimetype or "none"
+    readable = accepted + DOCUMENT_TYPES if MULTIPART in accepted else accepted
     raise UnsupportedMediaType(
-        f"Content-Type must be one of {', '.join(accepted)} (got {got}); {content_type_hint(accepted)}"
+        f"Content-Type must be one of {', '.join(readable)} (got {got}); {content_type_hint(accepted)}"
     )
 
 
@@ -136,5 +153,14 @@ def _multipart() -> dict[str, Any]:
     extra = set(request.files) - {"file"}
     if extra:
         raise InvalidField(f"unknown file part {sorted(extra)[0]!r}", sorted(extra)[0])
-    fields["text"] = decode_text(upload.read(), upload.mimetype_params.get("charset"), "file")
+    charset = upload.mimetype_params.get("charset")
+    fields["text"] = read_document(
+        upload.read(),
+        fields,
+        filename=upload.filename or "",
+        content_type=upload.mimetype,
+        field="file",
+        decode=lambda raw: decode_text(raw, charset, "file"),
+        charset_declared=charset is not None,
+    )
     return fields

@@ -33,6 +33,7 @@ class Operation:
         request_name: Component name of the request schema.
         plain_text: Also accepts text/plain with options in the query string.
         multipart: Also accepts multipart/form-data with a ``file`` part.
+        documents: Also accepts a raw PDF or DOCX body, with options in the query string.
         option_schemas: Query/form option schemas for text/plain and multipart.
         errors: Error statuses the operation can answer.
         response_type: Media type of a non-JSON 200.
@@ -48,6 +49,7 @@ class Operation:
     request_name: str = ""
     plain_text: bool = False
     multipart: bool = False
+    documents: bool = False
     option_schemas: dict[str, Any] = field(default_factory=dict)
     errors: tuple[int, ...] = ()
     response_type: str = "application/json"
@@ -86,6 +88,17 @@ def _string_value(schema: dict[str, Any]) -> dict[str, Any]:
     return {**rest, **kept[0]} if len(kept) == 1 else {**rest, "anyOf": kept}
 
 
+DOCUMENT_MEDIA_TYPES = (
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+)
+INCLUDE_TEXT = {
+    "type": "boolean",
+    "default": False,
+    "description": "With a document: also answer the extracted text (`text`) that the offsets index.",
+}
+
+
 def _query_parameter(name: str, schema: dict[str, Any]) -> dict[str, Any]:
     """A query option for text/plain bodies, its default told in words rather than as ``default``.
 
@@ -103,10 +116,10 @@ def _query_parameter(name: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {**parameter, "schema": value}
 
 
-def _request_body(op: Operation, request: Model, components: dict[str, Any]) -> dict[str, Any]:
-    content: dict[str, Any] = {
-        "application/json": {"schema": _schema(request, op.request_name, components, "validation")}
-    }
+def _request_body(op: Operation, request: Model | None, components: dict[str, Any]) -> dict[str, Any]:
+    content: dict[str, Any] = {}
+    if request is not None:
+        content["application/json"] = {"schema": _schema(request, op.request_name, components, "validation")}
     if op.plain_text:
         content["text/plain"] = {"schema": {"type": "string"}}
     if op.multipart:
@@ -115,6 +128,8 @@ def _request_body(op: Operation, request: Model, components: dict[str, Any]) -> 
         # Unknown form fields are refused, so the schema says none may be added.
         form = {"type": "object", "properties": props, "required": ["file"], "additionalProperties": False}
         content["multipart/form-data"] = {"schema": form}
+    for media_type in DOCUMENT_MEDIA_TYPES if op.documents else ():
+        content[media_type] = {"schema": {"type": "string", "format": "binary"}}
     return {"required": True, "content": content}
 
 
@@ -123,9 +138,9 @@ def _operation(op: Operation, components: dict[str, Any]) -> dict[str, Any]:
         "summary": op.summary,
         "operationId": op.path.strip("/").replace("-", "_") or "index",
     }
-    if op.request is not None:
+    if op.request is not None or op.multipart:
         doc["requestBody"] = _request_body(op, op.request, components)
-    if op.plain_text:
+    if op.plain_text or (op.documents and op.option_schemas):
         doc["parameters"] = [_query_parameter(k, v) for k, v in op.option_schemas.items()]
     ok: dict[str, Any] = {"description": "Success"}
     if op.response is not None:

@@ -170,6 +170,37 @@ ChunkingRequest = _named_union(
 )
 
 
+class DocumentInfo(BaseModel):
+    """The uploaded document the text was extracted from."""
+
+    format: Literal["pdf", "docx", "html", "markdown", "text"] = Field(description="Told by the bytes.")
+    pages: int | None = Field(description="Number of pages (PDF); null for formats without pages.")
+    chars: int = Field(description="Length of the extracted text, in code points.")
+    sha256: str = Field(description="Hex SHA-256 of the uploaded bytes.")
+
+
+class PageSpanInfo(BaseModel):
+    """Where one page is in the extracted text: text[start:end]."""
+
+    page: int = Field(description="Page number, from 1.")
+    start: int = Field(description="Offset of the page's first character, in code points.")
+    end: int = Field(description="Offset one past its last character (a form feed separates pages).")
+
+
+class ExtractResponse(BaseModel):
+    """POST /extract's answer: the text that chunk offsets index, and where it came from."""
+
+    text: str = Field(description="The extracted text; PDF pages joined by form feeds, DOCX as Markdown.")
+    document: DocumentInfo
+    pages: list[PageSpanInfo] = Field(description="The page spans (PDF); empty for formats without pages.")
+
+
+_DOCUMENT = Field(default=None, description="With a document upload: what it was.")
+_TEXT = Field(default=None, description="With a document upload and include_text=true: the extracted text.")
+_PAGE = Field(default=None, description="With a PDF upload: the page of the first character.")
+_LAST_PAGE = Field(default=None, description="With a PDF upload: the page of the last character.")
+
+
 class ChunkMetadata(BaseModel):
     """Where a chunk comes from; strategies add their own keys."""
 
@@ -177,6 +208,8 @@ class ChunkMetadata(BaseModel):
     start: int = Field(description="Offset of the first character, in code points.")
     end: int = Field(description="Offset one past the last character.")
     size: int = Field(description="Size of the chunk in the request's unit.")
+    page: int | None = _PAGE
+    last_page: int | None = _LAST_PAGE
 
 
 class ChunkResponse(BaseModel):
@@ -187,6 +220,8 @@ class ChunkResponse(BaseModel):
     strategy: str
     params: dict[str, Any] = Field(description="The effective options, defaults included.")
     count: int
+    document: DocumentInfo | None = _DOCUMENT
+    text: str | None = _TEXT
 
 
 class BatchChunkResponse(BaseModel):
@@ -394,6 +429,10 @@ class AnswerResponse(BaseModel):
     ranking: list[RankedChunk] = Field(
         description="Up to `top_k` chunks sharing a term with the question, best first, whatever `min_score`."
     )
+    answer_page: int | None = Field(default=None, description="With a PDF upload: the answer's first page.")
+    answer_last_page: int | None = Field(default=None, description="With a PDF upload: its last page.")
+    document: DocumentInfo | None = _DOCUMENT
+    text: str | None = _TEXT
 
 
 # POST /semantic-chunking: the options are SemanticOptions' own declarations,
@@ -475,6 +514,8 @@ class SemanticChunkMetadata(BaseModel):
     start: Offset = Field(description="Offset of the first character, in code points.")
     end: Offset = Field(description="Offset one past the last character.")
     size: Offset = Field(description="Length of the chunk in characters.")
+    page: int | None = _PAGE
+    last_page: int | None = _LAST_PAGE
 
 
 class InternalSimilarity(BaseModel):
@@ -527,6 +568,8 @@ class SemanticResponse(BaseModel):
         description="Middle of the thresholds giving the same split as `threshold`, before size bounds."
     )
     groups: list[SemanticGroup] = Field(description="groups[i] describes chunks[i].")
+    document: DocumentInfo | None = _DOCUMENT
+    text: str | None = _TEXT
 
 
 class SemanticBatchResponse(BaseModel):

@@ -73,7 +73,7 @@ def test_auto_chunks_each_sample_like_the_api_with_its_strategy(tmp_path, dask_c
 
 
 def test_auto_takes_only_options_every_picked_strategy_takes():
-    assert set(effective_params("auto", {"chunk_size": 300})) == {"html", "markdown", "recursive"}
+    assert set(effective_params("auto", {"chunk_size": 300})) == {"html", "markdown", "page", "recursive"}
     with pytest.raises(UsageError, match=r"'pack' cannot be used with --strategy auto \(only html, markdown"):
         parse_options("auto", ["pack=false"], None)
     with pytest.raises(UsageError, match="no strategy auto picks takes it"):

@@ -87,6 +87,7 @@ def test_the_batch_command_uses_the_core_not_flask(path):
         "app.core.types",
         "app.core.serialize",
         "app.core.warmup",
+        "app.core.documents",
         "app.core.tokenizers",
     )
     assert all(m.startswith(allowed) for m in imported if m.split(".")[0] == "app"), imported

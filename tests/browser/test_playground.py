@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import urllib.request
 from itertools import pairwise
 
 import pytest
@@ -366,6 +367,42 @@ def test_a_group_suggested_threshold_reproduces_the_group(page: Playground) -> N
     assert {"start": group["start"], "end": group["end"]} in [
         {"start": m["start"], "end": m["end"]} for m in at["metadata"]
     ]
+
+
+def test_opening_a_pdf_shows_its_pages_on_the_chunks(page: Playground) -> None:
+    pdf = ROOT / "samples" / "documents" / "field-notes.pdf"
+    page.find("#file").send_keys(str(pdf))
+    page.wait(lambda d: "3 pages" in page.find("#status").text)
+    request = urllib.request.Request(
+        page.server.url + "/extract", data=pdf.read_bytes(), headers={"Content-Type": "application/pdf"}
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        extracted = json.loads(response.read())
+    assert page.js("return document.getElementById('text').value") == extracted["text"]
+    assert page.find("#strategy").get_attribute("value") == "page"
+    page.choose("sentence")
+    page.option("chunk_size", "120")
+    assert page.run() == "idle"
+    status, expected = page.api(
+        "/chunking", {"text": extracted["text"], "strategy": "sentence", "chunk_size": 120}
+    )
+    assert status == 200 and expected["count"] > 3
+    assert "of field-notes.pdf, 3 pages" in page.find("#summary").text
+    # Every chunk tells its pages, computed from /extract's page spans.
+    spans = extracted["pages"]
+    for i, meta in enumerate(expected["metadata"]):
+        first = max(s["page"] for s in spans if s["start"] <= meta["start"])
+        last = max(s["page"] for s in spans if s["start"] <= meta["end"] - 1)
+        span = page.find(f"#view .seg[data-c='{i}']")
+        ActionChains(page.driver).move_to_element(span).perform()
+        tip = page.find("#tip")
+        page.wait(lambda d, i=i, tip=tip: f"Chunk {i} of" in tip.text)
+        label = f"page {first} of" if first == last else f"pages {first}–{last} of"
+        assert label in tip.text
+    # Page ends are drawn as the form feed symbol; the text itself is unchanged.
+    assert page.js("return document.getElementById('view').textContent") == extracted["text"].replace(
+        "\f", "\u21a1"
+    )
 
 
 def test_sizes_in_tokens_with_a_chosen_tokenizer(page: Playground) -> None:

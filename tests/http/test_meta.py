@@ -5,6 +5,7 @@ import re
 from openapi_spec_validator import validate
 
 from app.core.chunkers import CHUNKERS
+from app.web.openapi import DOCUMENT_MEDIA_TYPES
 
 
 def test_service_info_lists_strategies_options_and_limits(client):
@@ -24,6 +25,7 @@ def test_service_info_lists_strategies_options_and_limits(client):
     assert fixed["unit"]["enum"] == ["chars", "words", "tokens"]
     assert "pack" in info["strategies"]["sentence"]["options"]
     assert info["limits"]["max_text_chars"] == 2_000_000
+    assert info["limits"]["max_pages"] == 1000
     assert "POST /chunking" in info["endpoints"]
 
 
@@ -58,7 +60,7 @@ def test_openapi_document_is_valid_and_matches_the_registry(client):
     request = doc["components"]["schemas"]["ChunkRequest"]
     assert len(request["oneOf"]) == len(CHUNKERS)
     body = doc["paths"]["/chunking"]["post"]["requestBody"]["content"]
-    assert set(body) == {"application/json", "text/plain", "multipart/form-data"}
+    assert set(body) == {"application/json", "text/plain", "multipart/form-data", *DOCUMENT_MEDIA_TYPES}
     fixed = doc["components"]["schemas"]["FixedChunkRequest"]
     assert fixed["properties"]["chunk_size"]["minimum"] == 1
     assert fixed["additionalProperties"] is False

@@ -6,6 +6,7 @@ import pytest
 
 from app import create_app
 from app.core.chunkers.base import measure
+from app.web.openapi import DOCUMENT_MEDIA_TYPES
 from app.web.schemas import SemanticResponse
 from tests.helpers import assert_error
 
@@ -284,5 +285,6 @@ def test_listed_in_service_info_and_openapi(client):
         "application/json",
         "text/plain",
         "multipart/form-data",
+        *DOCUMENT_MEDIA_TYPES,
     }
     assert "SemanticResponse" in spec["components"]["schemas"]

@@ -7,7 +7,21 @@ The command line loads them with ``SCHEMATHESIS_HOOKS=tests.reliability.schemath
 from __future__ import annotations
 
 import schemathesis
+from hypothesis import strategies as st
 from schemathesis.core.parameters import ParameterLocation
+
+from app.core.documents import DOCX_TYPE, PDF_TYPE
+from tests.hostile_documents import text_pdf, zip_not_docx
+from tests.make_documents import sample_docx
+
+# Raw document bodies: a real document, or bytes that only claim to be one
+# (the service must answer them with a 4xx, never a 5xx).
+schemathesis.openapi.media_type(
+    PDF_TYPE, st.sampled_from([text_pdf("A fuzzed page."), b"%PDF-1.7\n"]) | st.binary(max_size=256)
+)
+schemathesis.openapi.media_type(
+    DOCX_TYPE, st.sampled_from([sample_docx(), zip_not_docx()]) | st.binary(max_size=256)
+)
 
 
 def _overlap(case) -> set[str]:

@@ -15,10 +15,11 @@ from app.core.index_cache import IndexCache
 from app.core.types import Chunk
 from app.ops.observability import note_work
 from app.ops.tracing import stage
+from app.web.documents import with_document
 from app.web.errors import InvalidField, PayloadTooLarge
 from app.web.guards import check_text, chunk_within
-from app.web.inputs import JSON, read_fields
-from app.web.openapi import Operation
+from app.web.inputs import JSON, MULTIPART, read_fields
+from app.web.openapi import INCLUDE_TEXT, Operation
 from app.web.schemas import (
     ANSWER_CHUNK_SIZE,
     ANSWER_CHUNKING_FIELDS,
@@ -153,8 +154,8 @@ def fit(chunks: list[str], method: retrieval.Method) -> retrieval.Index:
 @bp.post("/answer")
 def answer() -> ResponseReturnValue:
     """Rank the chunks (or the chunks of ``text``) for the question; answer with the best and its evidence."""
-    fields, _ = read_fields((JSON,))
-    request = validate(AnswerRequest, fields, strict=True)
+    fields, typed = read_fields((JSON, MULTIPART))
+    request = validate(AnswerRequest, fields, strict=typed)
     chunks, spans, figures = candidate_chunks(request, current_app.config)
     method = request.method
     index, hit = index_cache().get_or_fit(retrieval.fingerprint(chunks, method), lambda: fit(chunks, method))
@@ -163,7 +164,14 @@ def answer() -> ResponseReturnValue:
             index, request.question, chunks, top_k=request.top_k, min_score=request.min_score
         )
     note_work(answer_method=method, cache="hit" if hit else "miss", **figures)
-    return jsonify(answer_payload(result, chunks, method, spans))
+    return jsonify(with_document(answer_payload(result, chunks, method, spans)))
+
+
+def _option_schemas() -> dict[str, Any]:
+    # With a document the text comes from the file: the other fields are form fields or query values.
+    properties = AnswerRequest.model_json_schema()["properties"]
+    options = {k: {n: v for n, v in schema.items() if n != "title"} for k, schema in properties.items()}
+    return {**{k: v for k, v in options.items() if k not in ("text", "chunks")}, "include_text": INCLUDE_TEXT}
 
 
 OPERATIONS = [
@@ -174,6 +182,9 @@ OPERATIONS = [
         response=AnswerResponse,
         request=AnswerRequest,
         request_name="AnswerRequest",
+        multipart=True,
+        documents=True,
+        option_schemas=_option_schemas(),
         errors=(400, 413, 415, 422),
     ),
 ]

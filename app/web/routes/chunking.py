@@ -11,9 +11,10 @@ from flask.typing import ResponseReturnValue
 from app.core.chunkers import CHUNKERS
 from app.core.serialize import chunking_result
 from app.ops.observability import note_work
+from app.web.documents import with_document
 from app.web.guards import check_chunk_bound, check_text, check_texts, chunk_within
 from app.web.inputs import JSON, MULTIPART, TEXT, read_fields
-from app.web.openapi import Operation
+from app.web.openapi import INCLUDE_TEXT, Operation
 from app.web.schemas import (
     DEFAULT_STRATEGY,
     STRATEGY_MODELS,
@@ -74,7 +75,7 @@ def chunk_text() -> ResponseReturnValue:
     request = validate(ChunkRequest, fields, strict=typed, tagged=True)
     check_text(request.text, config)
     options = request.model_dump(exclude={"text", "strategy"})
-    return jsonify(run_strategy(request.strategy, options, request.text, config))
+    return jsonify(with_document(run_strategy(request.strategy, options, request.text, config)))
 
 
 def _option_schemas() -> dict[str, Any]:
@@ -102,7 +103,8 @@ OPERATIONS = [
         request=ChunkingRequest,
         plain_text=True,
         multipart=True,
-        option_schemas=_option_schemas(),
+        documents=True,
+        option_schemas={**_option_schemas(), "include_text": INCLUDE_TEXT},
         errors=(400, 413, 415, 422),
     ),
 ]

@@ -98,6 +98,8 @@ def index() -> ResponseReturnValue:
             "MAX_TOP_K",
             "ANSWER_CACHE_SIZE",
             "MAX_BATCH_TEXTS",
+            "MAX_PAGES",
+            "EXTRACT_MEMORY_MB",
         )
     }
     endpoints = {

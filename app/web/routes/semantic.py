@@ -12,9 +12,10 @@ from app.core.chunkers.base import Unit, measure
 from app.core.chunkers.semantic import SemanticAnalysis, SemanticOptions, analyze
 from app.ops.observability import note_work
 from app.ops.tracing import stage
+from app.web.documents import with_document
 from app.web.guards import check_chunk_bound, check_count, check_text, check_texts
 from app.web.inputs import JSON, MULTIPART, TEXT, read_fields
-from app.web.openapi import Operation
+from app.web.openapi import INCLUDE_TEXT, Operation
 from app.web.schemas import (
     SemanticBatchRequest,
     SemanticChunkingRequest,
@@ -109,7 +110,7 @@ def semantic_chunking() -> ResponseReturnValue:
     options = SemanticOptions(**request.model_dump(exclude={"text"}))
     analysis = analyze_within(request.text, options, config["MAX_CHUNKS"])
     note_work(strategy="semantic", input_chars=len(request.text), chunks=len(analysis.groups))
-    return jsonify(semantic_payload(request.text, analysis, options))
+    return jsonify(with_document(semantic_payload(request.text, analysis, options)))
 
 
 def _option_schemas() -> dict[str, Any]:
@@ -131,7 +132,8 @@ OPERATIONS = [
         request_name="SemanticChunkingRequest",
         plain_text=True,
         multipart=True,
-        option_schemas=_option_schemas(),
+        documents=True,
+        option_schemas={**_option_schemas(), "include_text": INCLUDE_TEXT},
         errors=(400, 413, 415, 422),
     ),
 ]
