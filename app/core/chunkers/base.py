@@ -86,6 +86,9 @@ def _check_type(name: str, value: object, hint: object) -> None:
         if value is None and type(None) in args:
             return
         hint = next(a for a in args if a is not type(None))
+        if typing.get_origin(hint) is Literal:
+            _check_type(name, value, hint)
+            return
     expected = (int, float) if hint is float else hint
     # bool is a subclass of int, but true is not a chunk size.
     if isinstance(value, bool) and hint is not bool:

@@ -1,11 +1,14 @@
-"""Semantic chunking without an embedding model: TF-IDF similarity between neighbouring units.
+"""Semantic chunking: similarity between neighbouring units, by TF-IDF or static word embeddings.
 
-The text is split into units (sentences or paragraphs); the similarity across
-each gap between two units is measured (:mod:`app.core.chunkers.similarity`);
-units are split where it is below a threshold, given or chosen from the curve
+The text is split into units (sentences or paragraphs); a heading line joins
+the unit it opens, so no group is a heading alone. The similarity across each
+gap between two units is measured (:mod:`app.core.chunkers.similarity`, with
+TF-IDF or the WordLlama vectors of :mod:`app.core.embeddings`); units are split
+where the curve is below a threshold, given or chosen from it
 (:mod:`app.core.chunkers.thresholds`); then size bounds are enforced and every
 group is described by the thresholds that would reproduce it
-(:mod:`app.core.chunkers.grouping`).
+(:mod:`app.core.chunkers.grouping`). A group is at most
+``DEFAULT_MAX_CHUNK_SIZE`` characters unless ``max_chunk_size`` says otherwise.
 
 Sizes (``min_chunk_size``, ``max_chunk_size``, and ``chunk_size`` for the
 ``semantic`` strategy of /chunking) are in characters (code points), from the
@@ -17,21 +20,45 @@ down to the bound.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
+from app.core import embeddings
 from app.core.chunkers.base import MAX_CHUNK_SIZE, InvalidOptions, Stage, check_options, no_stage, option
 from app.core.chunkers.grouping import Group, GroupStats, describe, merge_small, split_below, split_oversize
 from app.core.chunkers.packing import Sizer
 from app.core.chunkers.punkt import split_sentences
 from app.core.chunkers.recursive import SEPARATORS, split_at, split_recursive
-from app.core.chunkers.similarity import adjacent_similarities
-from app.core.chunkers.thresholds import Floats, ThresholdMethod, choose_threshold, suggest_threshold
+from app.core.chunkers.similarity import adjacent_similarities, embedding_similarities
+from app.core.chunkers.thresholds import (
+    EMBEDDINGS_DEPTH_AMOUNT,
+    Floats,
+    ThresholdMethod,
+    alternative_thresholds,
+    choose_threshold,
+    cohesion,
+    suggest_threshold,
+)
 from app.core.types import Chunk
 
 SemanticUnit = Literal["sentence", "paragraph"]
+Similarity = Literal["tfidf", "embeddings"]
+
+#: Largest group at defaults: a person reading the groups, or an embedding
+#: model taking them, is served badly by one group holding most of a long
+#: document (a licence text used to come back as five groups, one of 27,000
+#: characters).
+DEFAULT_MAX_CHUNK_SIZE = 4000
+
+#: A heading is a line of at most this many characters and ``HEADING_WORDS`` words.
+HEADING_CHARS = 80
+HEADING_WORDS = 10
+# Numbered or marked headings may end with a full stop ("0. Definitions.").
+_HEADING = re.compile(r"#{1,6}\s|(?:\d+(?:\.\d+)*[.)]?|[IVXLC]+[.)]|[A-Z][.)]|Section|Article|Chapter)\s")
+_NOT_HEADING_END = ".?!;,"
 
 #: Widest window accepted; a window wider than the text is cut to it anyway.
 MAX_WINDOW = 100
@@ -44,6 +71,10 @@ class SemanticOptions:
     unit: SemanticUnit = option(
         "sentence", doc="What is grouped: sentences, or paragraphs (separated by blank lines)."
     )
+    similarity: Similarity = option(
+        "tfidf",
+        doc="How units are compared: tfidf (shared words) or embeddings (WordLlama word vectors, offline).",
+    )
     window: int = option(
         2, ge=0, le=MAX_WINDOW, doc="Neighbouring units each side of a gap takes in when it is measured."
     )
@@ -53,8 +84,12 @@ class SemanticOptions:
         le=1,
         doc="Split where the similarity is below this; null to choose it by threshold_method.",
     )
-    threshold_method: ThresholdMethod = option(
-        "gap", doc="How a null threshold is chosen: gap, percentile, std, iqr or gradient."
+    threshold_method: ThresholdMethod | None = option(
+        None,
+        doc=(
+            "How a null threshold is chosen: depth, gap, percentile, std, iqr or gradient; null for depth."
+            " A given threshold applies to the similarities, or to their cohesion when this is depth."
+        ),
     )
     threshold_amount: float | None = option(
         None,
@@ -69,7 +104,10 @@ class SemanticOptions:
         doc="Merge a shorter group into its more similar neighbour (characters).",
     )
     max_chunk_size: int | None = option(
-        None, ge=1, le=MAX_CHUNK_SIZE, doc="Split a longer group at its weakest link (characters)."
+        DEFAULT_MAX_CHUNK_SIZE,
+        ge=1,
+        le=MAX_CHUNK_SIZE,
+        doc="Split a longer group at its weakest link (characters); null for no bound.",
     )
 
     def __post_init__(self) -> None:
@@ -84,19 +122,27 @@ class SemanticAnalysis:
     Attributes:
         units: ``(start, end)`` of each unit (the initial chunks).
         similarities: ``len(units) - 1`` adjacent similarities.
+        curve: What thresholds apply to: the similarities, or their
+            cohesion for the ``depth`` method (see :mod:`app.core.chunkers.thresholds`).
         threshold: The threshold applied; None when nothing was measured.
         threshold_method: The method that chose it; None when it was given.
+        cohesive: Whether ``curve`` is the cohesion (``depth``) rather than the similarities.
         suggested_threshold: Middle of the thresholds giving the same split
             as ``threshold``, before size bounds.
+        alternatives: ``(threshold, groups)`` for a few thresholds giving
+            fewer or more groups than ``threshold``, size bounds applied.
         groups: The final groups, in order.
         stats: One :class:`GroupStats` per group.
     """
 
     units: list[tuple[int, int]]
     similarities: Floats
+    curve: Floats
     threshold: float | None
     threshold_method: ThresholdMethod | None
+    cohesive: bool
     suggested_threshold: float | None
+    alternatives: list[tuple[float, int]]
     groups: list[Group]
     stats: list[GroupStats]
 
@@ -105,12 +151,37 @@ class SemanticAnalysis:
         return self.units[group.first][0], self.units[group.last][1]
 
 
+def _is_heading(text: str, start: int, end: int) -> bool:
+    """Whether a unit is a short line of its own that does not read as a sentence."""
+    line = text[start:end]
+    if "\n" in line or end - start > HEADING_CHARS or len(line.split()) > HEADING_WORDS:
+        return False
+    before, after = text[:start].rstrip(" \t"), text[end:].lstrip(" \t")
+    if (before and not before.endswith("\n")) or not after.startswith(("\n", "\r")):
+        return False
+    return line[-1] not in _NOT_HEADING_END or _HEADING.match(line) is not None
+
+
+def join_headings(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Each heading unit joined to the unit after it (a run of headings to the first unit after them)."""
+    out: list[tuple[int, int]] = []
+    opening: int | None = None
+    for i, (s, e) in enumerate(spans):
+        if i + 1 < len(spans) and _is_heading(text, s, e):
+            opening = s if opening is None else opening
+            continue
+        out.append((s if opening is None else opening, e))
+        opening = None
+    return out
+
+
 def split_units(text: str, unit: SemanticUnit, limit: int | None = None) -> list[tuple[int, int]]:
-    """Trimmed unit spans, each cut to at most ``limit`` characters by the recursive rules."""
+    """Trimmed unit spans, headings joined, each cut to at most ``limit`` characters by the recursive rules."""
     if unit == "sentence":
         spans = split_sentences(text)
     else:
         spans = [(s, e) for s, e in split_at(text, 0, len(text), SEPARATORS[0])]
+    spans = join_headings(text, spans)
     if limit is None or all(e - s <= limit for s, e in spans):
         return spans
     sizer = Sizer(text, "chars", limit)
@@ -121,6 +192,13 @@ def split_units(text: str, unit: SemanticUnit, limit: int | None = None) -> list
         else:
             out.extend((p.start, p.end) for p in split_recursive(sizer, s, e))
     return out
+
+
+def measure(texts: list[str], options: SemanticOptions) -> Floats:
+    """The adjacent similarities of the units by the chosen ``similarity``."""
+    if options.similarity == "embeddings":
+        return embedding_similarities(texts, options.window, embeddings.model())
+    return adjacent_similarities(texts, options.window)
 
 
 def analyze(
@@ -143,28 +221,68 @@ def analyze(
     with stage("split"):
         units = split_units(text, options.unit, limit)
     with stage("vectorise"):
-        sims = adjacent_similarities([text[s:e] for s, e in units], options.window)
+        sims = measure([text[s:e] for s, e in units], options)
     with stage("group"):
         return _group(units, sims, options, limit)
+
+
+def _method(options: SemanticOptions) -> ThresholdMethod | None:
+    """The method in force: the one named, else ``depth`` for a null threshold, else none."""
+    if options.threshold_method is None and options.threshold is None:
+        return "depth"
+    return options.threshold_method
+
+
+def _amount(options: SemanticOptions) -> float | None:
+    if options.threshold_amount is None and options.similarity == "embeddings":
+        return EMBEDDINGS_DEPTH_AMOUNT if _method(options) == "depth" else None
+    return options.threshold_amount
+
+
+class _Grouper:
+    """Groups for any threshold on one curve, size bounds applied."""
+
+    def __init__(self, units: list[tuple[int, int]], curve: Floats, options: SemanticOptions, limit: int | None):
+        self.units, self.curve, self.options, self.limit = units, curve, options, limit
+        self.starts = np.array([s for s, _ in units], dtype=np.int64)
+        self.ends = np.array([e for _, e in units], dtype=np.int64)
+
+    def groups(self, threshold: float | None) -> list[Group]:
+        # threshold is None only for a single unit (or none), which split_below keeps whole.
+        groups = [] if not self.units else split_below(self.curve, threshold if threshold is not None else 0.0)
+        if self.limit is not None:
+            groups = split_oversize(groups, self.curve, self.starts, self.ends, self.limit)
+        if self.options.min_chunk_size is not None:
+            groups = merge_small(
+                groups, self.curve, self.starts, self.ends, self.options.min_chunk_size, self.limit
+            )
+        return groups
 
 
 def _group(
     units: list[tuple[int, int]], sims: Floats, options: SemanticOptions, limit: int | None
 ) -> SemanticAnalysis:
-    method = options.threshold_method if options.threshold is None else None
+    method = _method(options)
+    curve = cohesion(sims) if method == "depth" else sims
     threshold = options.threshold
     if threshold is None:
-        threshold = choose_threshold(sims, options.threshold_method, options.threshold_amount)
-    # threshold is None only for a single unit (or none), which split_below keeps whole.
-    groups = [] if not units else split_below(sims, threshold if threshold is not None else 0.0)
-    starts = np.array([s for s, _ in units], dtype=np.int64)
-    ends = np.array([e for _, e in units], dtype=np.int64)
-    if limit is not None:
-        groups = split_oversize(groups, sims, starts, ends, limit)
-    if options.min_chunk_size is not None:
-        groups = merge_small(groups, sims, starts, ends, options.min_chunk_size, limit)
-    suggested = suggest_threshold(sims, threshold) if threshold is not None else None
-    return SemanticAnalysis(units, sims, threshold, method, suggested, groups, describe(groups, sims))
+        threshold = choose_threshold(sims, method or "depth", _amount(options))
+    grouper = _Grouper(units, curve, options, limit)
+    groups = grouper.groups(threshold)
+    suggested = suggest_threshold(curve, threshold) if threshold is not None else None
+    others = [(t, len(grouper.groups(t))) for t in alternative_thresholds(curve, threshold)]
+    return SemanticAnalysis(
+        units,
+        sims,
+        curve,
+        threshold,
+        method if options.threshold is None else None,
+        method == "depth",
+        suggested,
+        others,
+        groups,
+        describe(groups, curve),
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from app.core.analysis import analyze_many, words
+from app.core.embeddings import StaticEmbeddings
 
 #: Decimal places every similarity is rounded to, before any comparison, so
 #: the numbers a client sees are exactly the numbers thresholds were applied to.
@@ -124,6 +125,40 @@ def similarities_from_counts(counts: sp.csr_matrix | None, n: int, window: int) 
     left, right = vectors[: n - 1], vectors[window + 1 : n + window]
     dots = np.asarray(left.multiply(right).sum(axis=1)).ravel()
     empty = (left.getnnz(axis=1) == 0) | (right.getnnz(axis=1) == 0)
+    dots[empty] = EMPTY_SIMILARITY
+    result: NDArray[np.float64] = np.clip(np.round(dots, DECIMALS), 0.0, 1.0)
+    return result
+
+
+def embedding_similarities(texts: Sequence[str], window: int, model: StaticEmbeddings) -> NDArray[np.float64]:
+    """Cosine similarity across each gap of the summed token vectors of the units each side.
+
+    The sides are the same as for TF-IDF: units ``i - window .. i`` and
+    ``i + 1 .. i + 1 + window``. Each side's vector is a difference of
+    running sums (in float64, so a long text loses no precision).
+
+    Args:
+        texts: The units, in order.
+        window: Neighbouring units each side of a gap takes in.
+        model: The token vectors.
+
+    Returns:
+        ``len(texts) - 1`` similarities, clipped to [0, 1] and rounded to
+        ``DECIMALS``; ``EMPTY_SIMILARITY`` where a side has no token.
+    """
+    n = len(texts)
+    if n < 2:
+        return np.zeros(0)
+    vectors, counts = model.sums(texts)
+    running = np.zeros((n + 1, vectors.shape[1]))
+    np.cumsum(vectors, axis=0, out=running[1:])
+    tokens = np.concatenate([[0], np.cumsum(counts)])
+    gaps = np.arange(n - 1)
+    lo, mid, hi = np.maximum(gaps - window, 0), gaps + 1, np.minimum(gaps + 2 + window, n)
+    left, right = running[mid] - running[lo], running[hi] - running[mid]
+    norms = np.linalg.norm(left, axis=1) * np.linalg.norm(right, axis=1)
+    empty = (tokens[mid] == tokens[lo]) | (tokens[hi] == tokens[mid]) | (norms == 0)
+    dots = np.einsum("ij,ij->i", left, right) / np.where(empty, 1.0, norms)
     dots[empty] = EMPTY_SIMILARITY
     result: NDArray[np.float64] = np.clip(np.round(dots, DECIMALS), 0.0, 1.0)
     return result

@@ -53,17 +53,28 @@ def _group_payload(analysis: SemanticAnalysis, index: int) -> dict[str, Any]:
     }
 
 
-def semantic_payload(text: str, analysis: SemanticAnalysis) -> dict[str, Any]:
+def _choices(analysis: SemanticAnalysis) -> list[dict[str, Any]]:
+    """The suggested threshold and a few others, each with the number of groups it gives."""
+    choices = list(analysis.alternatives)
+    if analysis.suggested_threshold is not None:
+        choices.append((analysis.suggested_threshold, len(analysis.groups)))
+    return [{"threshold": t, "groups": n} for t, n in sorted(set(choices))]
+
+
+def semantic_payload(text: str, analysis: SemanticAnalysis, similarity: str) -> dict[str, Any]:
     """Serialise an analysis in the documented order; sizes are characters."""
     spans = [analysis.span(g) for g in analysis.groups]
     return {
         "chunks": [text[s:e] for s, e in spans],
         "metadata": [{"start": s, "end": e, "size": e - s} for s, e in spans],
         "initial_chunks": [text[s:e] for s, e in analysis.units],
+        "similarity": similarity,
         "similarities": analysis.similarities.tolist(),
+        "cohesion": analysis.curve.tolist() if analysis.cohesive else None,
         "threshold": analysis.threshold,
         "threshold_method": analysis.threshold_method,
         "suggested_threshold": analysis.suggested_threshold,
+        "threshold_choices": _choices(analysis),
         "groups": [_group_payload(analysis, i) for i in range(len(analysis.groups))],
     }
 
@@ -86,7 +97,7 @@ def analyze_batch(batch: Any, config: Mapping[str, Any]) -> dict[str, Any]:
             raise TooManyChunks(
                 f"the texts give over {config['MAX_CHUNKS']} units in all, the limit", "texts"
             )
-        results.append(semantic_payload(text, analysis))
+        results.append(semantic_payload(text, analysis, options.similarity))
     note_work(strategy="semantic", input_chars=sum(map(len, batch.texts)), chunks=groups, texts=len(results))
     return {"results": results}
 
@@ -106,7 +117,7 @@ def semantic_chunking() -> ResponseReturnValue:
     analysis = analyze(request.text, options, stage=stage)
     check_unit_count(analysis, config)
     note_work(strategy="semantic", input_chars=len(request.text), chunks=len(analysis.groups))
-    return jsonify(semantic_payload(request.text, analysis))
+    return jsonify(semantic_payload(request.text, analysis, options.similarity))
 
 
 def _option_schemas() -> dict[str, Any]:
