@@ -177,7 +177,7 @@ def score(docs: list[Document], segment: Segmenter) -> Score:
 def contenders(paragraphs: bool) -> dict[str, Segmenter]:
     methods: dict[str, Segmenter] = {
         "no boundary": no_boundary,
-        "chunkwise semantic, tfidf, former default (gap)": semantic(threshold_method="gap"),
+        "chunkwise semantic, tfidf, former defaults (gap, window 2)": semantic(threshold_method="gap", window=2),
         "chunkwise semantic, tfidf (defaults: depth)": semantic(),
         "chunkwise semantic, embeddings (defaults: depth)": semantic(similarity="embeddings"),
         "chunkwise topic, tfidf (TextTiling)": topic("tfidf"),

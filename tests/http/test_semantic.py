@@ -238,7 +238,7 @@ def test_listed_in_service_info_and_openapi(client):
     info = client.get("/", headers={"Accept": "application/json"}).get_json()
     assert "POST /semantic-chunking" in info["endpoints"]
     options = info["strategies"]["semantic"]["options"]
-    assert options["unit"]["enum"] == ["sentence", "paragraph"] and options["window"]["default"] == 2
+    assert options["unit"]["enum"] == ["sentence", "paragraph"] and options["window"]["default"] is None
     assert options["chunk_size"]["default"] == 1000
     spec = client.get("/openapi.json").get_json()
     operation = spec["paths"]["/semantic-chunking"]["post"]
