@@ -1,4 +1,4 @@
-"""Does semantic chunking find topic shifts? Pk, WindowDiff and boundary F1 on real texts stitched at known seams.
+"""Does semantic chunking find topic shifts? Pk, WindowDiff and boundary F1 on stitched real texts.
 
 Run from the repository root::
 
@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import argparse
 import bisect
-import random
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -177,7 +176,9 @@ def score(docs: list[Document], segment: Segmenter) -> Score:
 def contenders(paragraphs: bool) -> dict[str, Segmenter]:
     methods: dict[str, Segmenter] = {
         "no boundary": no_boundary,
-        "chunkwise semantic, tfidf, former defaults (gap, window 2)": semantic(threshold_method="gap", window=2),
+        "chunkwise semantic, tfidf, former defaults (gap, window 2)": semantic(
+            threshold_method="gap", window=2
+        ),
         "chunkwise semantic, tfidf (defaults: depth)": semantic(),
         "chunkwise semantic, embeddings (defaults: depth)": semantic(similarity="embeddings"),
         "chunkwise topic, tfidf (TextTiling)": topic("tfidf"),
@@ -206,7 +207,9 @@ def _print_grid(docs: list[Document]) -> None:
         for method in METHODS:
             cells = []
             for window in range(1, 5):
-                p, *_, f, _, _ = score(docs, semantic(similarity=similarity, window=window, threshold_method=method))
+                p, *_, f, _, _ = score(
+                    docs, semantic(similarity=similarity, window=window, threshold_method=method)
+                )
                 cells.append(f"{p:.3f} / {f:.3f}")
             print(f"| {similarity} | {method} | " + " | ".join(cells) + " |")
     print()
@@ -225,7 +228,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             variant = "paragraphs" if paragraphs else "spaces"
             sentences = sum(len(d.starts) for d in docs)
             seams = sum(d.reference.count("1") for d in docs)
-            print(f"### {half} half, layout `{variant}`: {len(docs)} documents, {sentences} sentences, {seams} boundaries\n")
+            head = f"### {half} half, layout `{variant}`: {len(docs)} documents"
+            print(f"{head}, {sentences} sentences, {seams} boundaries\n")
             _print_table({name: score(docs, run) for name, run in contenders(paragraphs).items()})
     if args.grid:
         _print_grid(load("dev", False))

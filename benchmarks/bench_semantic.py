@@ -180,7 +180,6 @@ def unique_prose(size: int) -> str:
 def http_figures(size: int, repeat: int) -> list[str]:
     """/semantic-chunking over HTTP on a live gunicorn: cold and warm seconds, and worker memory."""
     import tempfile
-    import urllib.request
     from pathlib import Path
 
     from benchmarks.httpload import rss_mib, start, stop
@@ -200,20 +199,20 @@ def http_figures(size: int, repeat: int) -> list[str]:
         server = start(Path(tmp), env={"CHUNKWISE_WORKERS": "1"})
         try:
             ready = rss_mib(server.worker_pids()[0])
-            lines.append("| similarity | first request (s) | best of %d (s) | units | groups |" % repeat)
+            lines.append(f"| similarity | first request (s) | best of {repeat} (s) | units | groups |")
             lines.append("|---|---|---|---|---|")
             for similarity in ("tfidf", "embeddings"):
                 first, body = _post(server.url, text, similarity)
                 best = min(_post(server.url, text, similarity)[0] for _ in range(repeat))
-                lines.append(
-                    f"| {similarity} | {first:.3f} | {best:.3f} | {len(body['initial_chunks'])} | {len(body['groups'])} |"
-                )
+                units, groups = len(body["initial_chunks"]), len(body["groups"])
+                lines.append(f"| {similarity} | {first:.3f} | {best:.3f} | {units} | {groups} |")
             peak = rss_mib(server.worker_pids()[0])
         finally:
             stop(server)
     lines.append(
         f"\nWorker memory (RSS): {before:.0f} MiB with nothing loaded, {after:.0f} MiB after loading the"
-        f" word vectors on demand (+{after - before:.0f} MiB; that first tiny request took {seconds_cold:.2f} s);"
+        f" word vectors on demand (+{after - before:.0f} MiB; that first tiny request took"
+        f" {seconds_cold:.2f} s);"
         f" {ready:.0f} MiB ready with warm-up, {peak:.0f} MiB after the 1 MB requests."
     )
     return lines

@@ -105,16 +105,27 @@ def main() -> None:
     args = parser.parse_args()
     after = measure()
     before = {(r["document"], r["config"]): r for r in _before(args.before)} if args.before else {}
-    print("| document | chars | configuration | groups before → after | largest before → after | heading-only before → after |")
+    print("| document | chars | configuration | groups | largest | heading-only |")
     print("|---|---|---|---|---|---|")
     for r in after:
         b = before.get((r["document"], r["config"]))
-        was = (lambda key: f"{b[key]} → " if b else "n/a → ")
-        largest_before = f"{b['largest']} ({b['share']:.0%}) → " if b else "n/a → "
-        print(
-            f"| {r['document']} | {r['chars']} | {r['config']} | {was('groups')}{r['groups']} | "
-            f"{largest_before}{r['largest']} ({r['share']:.0%}) | {was('heading_only')}{r['heading_only']} |"
-        )
+        cells = [
+            str(r["document"]),
+            str(r["chars"]),
+            str(r["config"]),
+            f"{_was(b, 'groups')}{r['groups']}",
+            f"{_was(b, 'largest')}{r['largest']} ({r['share']:.0%})",
+            f"{_was(b, 'heading_only')}{r['heading_only']}",
+        ]
+        print("| " + " | ".join(cells) + " |")
+
+
+def _was(before: dict[str, object] | None, key: str) -> str:
+    """``"<before> → "`` (with the share for the largest group), or ``"n/a → "``."""
+    if before is None:
+        return "n/a → "
+    share = f" ({before['share']:.0%})" if key == "largest" else ""
+    return f"{before[key]}{share} → "
 
 
 if __name__ == "__main__":

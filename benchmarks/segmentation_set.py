@@ -55,7 +55,17 @@ PASSAGE_SENTENCES = (4, 10)
 PARAGRAPH_SENTENCES = (2, 4)
 MIN_SENTENCES = 14
 
-LICENCES = ("GPL-2", "GPL-3", "LGPL-2.1", "LGPL-3", "Apache-2.0", "MPL-1.1", "MPL-2.0", "Artistic", "GFDL-1.3")
+LICENCES = (
+    "GPL-2",
+    "GPL-3",
+    "LGPL-2.1",
+    "LGPL-3",
+    "Apache-2.0",
+    "MPL-1.1",
+    "MPL-2.0",
+    "Artistic",
+    "GFDL-1.3",
+)
 RELNOTES = ("1.5.1", "1.6.0", "1.7.0", "1.8.5", "2.0.0", "2.5.0", "2.10.0", "2.20.0", "2.28.0", "2.36.0")
 TECHNICAL = (
     "/usr/share/doc/dpkg/spec/triggers.txt",
@@ -178,7 +188,13 @@ def collect() -> list[tuple[Source, list[str]]]:
         found.append((Source(f"git-{version}", "release-notes", str(path), "GPL-2.0 (Git)"), _read(path)))
     for origin in TECHNICAL:
         path = Path(origin)
-        licence = "GPL-2.0+ (dpkg)" if "dpkg" in origin else "GPL-2.0 (Git)" if "git" in origin else "GPL-3.0+ (GCC)"
+        licence = (
+            "GPL-2.0+ (dpkg)"
+            if "dpkg" in origin
+            else "GPL-2.0 (Git)"
+            if "git" in origin
+            else "GPL-3.0+ (GCC)"
+        )
         name = path.parent.name + "-" + path.name if path.name.startswith("README") else path.stem
         found.append((Source(name, "technical", origin, licence), _read(path)))
     for package in PACKAGES:
@@ -208,7 +224,9 @@ def _split(collected: list[tuple[Source, list[str]]]) -> dict[str, str]:
     return half
 
 
-def _document(rnd: random.Random, pool: dict[str, list[str]], genre_of: dict[str, str], single: bool) -> list[dict]:
+def _document(
+    rnd: random.Random, pool: dict[str, list[str]], genre_of: dict[str, str], single: bool
+) -> list[dict]:
     names = sorted(pool)
     if single:
         genres = sorted({genre_of[n] for n in names})
@@ -224,7 +242,9 @@ def _document(rnd: random.Random, pool: dict[str, list[str]], genre_of: dict[str
             size = min(left, rnd.randint(*PARAGRAPH_SENTENCES))
             layout.append(size)
             left -= size
-        passages.append({"source": name, "sentences": pool[name][first : first + length], "paragraphs": layout})
+        passages.append(
+            {"source": name, "sentences": pool[name][first : first + length], "paragraphs": layout}
+        )
         previous = name
     return passages
 
@@ -239,9 +259,7 @@ def build() -> dict:
     for name in ("dev", "test"):
         pool = {s.name: cut for s, cut in collected if half[s.name] == name}
         documents[name] = [_document(rnd, pool, genre_of, single=i % 2 == 0) for i in range(DOCS_PER_HALF)]
-    sources = [
-        {**s.__dict__, "half": half[s.name], "sentences": len(cut)} for s, cut in collected
-    ]
+    sources = [{**s.__dict__, "half": half[s.name], "sentences": len(cut)} for s, cut in collected]
     return {"seed": SEED, "sources": sources, "documents": documents}
 
 
@@ -258,9 +276,8 @@ def _write_sources(data: dict) -> None:
         "|---|---|---|---|---|---|",
     ]
     for s in data["sources"]:
-        lines.append(
-            f"| {s['name']} | {s['genre']} | {s['half']} | {s['sentences']} | `{s['origin']}` | {s['licence']} |"
-        )
+        cells = [s["name"], s["genre"], s["half"], str(s["sentences"]), f"`{s['origin']}`", s["licence"]]
+        lines.append("| " + " | ".join(cells) + " |")
     (DATA / "SOURCES.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -316,8 +333,17 @@ def main() -> None:
     data = json.loads(SET_FILE.read_text(encoding="utf-8"))
     for half in ("dev", "test"):
         docs = load(half, True)
-        print(half, len(docs), "documents,", sum(len(d.starts) for d in docs), "sentences,",
-              sum(d.reference.count("1") for d in docs), "boundaries,", sum(len(d.text) for d in docs), "chars")
+        print(
+            half,
+            len(docs),
+            "documents,",
+            sum(len(d.starts) for d in docs),
+            "sentences,",
+            sum(d.reference.count("1") for d in docs),
+            "boundaries,",
+            sum(len(d.text) for d in docs),
+            "chars",
+        )
     print(len(data["sources"]), "sources")
 
 

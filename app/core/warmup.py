@@ -1,4 +1,4 @@
-"""Loading what the core needs (sentence model, stop words, vectorisers, word vectors) before traffic arrives."""
+"""Loading what the core needs (sentence model, stop words, vectorisers, word vectors) before traffic."""
 
 from __future__ import annotations
 

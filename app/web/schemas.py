@@ -403,7 +403,9 @@ class SemanticResponse(BaseModel):
             " null otherwise (they refer to similarities)."
         )
     )
-    threshold: Similarity | None = Field(description="Units split where the curve (cohesion or similarity) < threshold.")
+    threshold: Similarity | None = Field(
+        description="Units split where the curve (cohesion or similarity) < threshold."
+    )
     threshold_method: ThresholdMethod | None = Field(
         description="The method that chose `threshold`; null when the request gave it."
     )
@@ -411,7 +413,10 @@ class SemanticResponse(BaseModel):
         description="Middle of the thresholds giving the same split as `threshold`, before size bounds."
     )
     threshold_choices: list[ThresholdChoice] = Field(
-        description="The suggested threshold and a few giving fewer or more groups, ascending, each with its group count."
+        description=(
+            "The suggested threshold and a few giving fewer or more groups, ascending,"
+            " each with its group count."
+        )
     )
     groups: list[SemanticGroup] = Field(description="groups[i] describes chunks[i].")
 

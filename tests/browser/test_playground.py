@@ -337,7 +337,8 @@ def test_semantic_plot_has_a_point_per_similarity_and_the_slider_rechunks(page: 
     counts = {}
     for key, threshold in ((Keys.END, 1.0), (Keys.HOME, 0.0)):
         status, at = page.api(
-            "/semantic-chunking", {"text": SAMPLE, "window": 1, "threshold": threshold, "threshold_method": "gap"}
+            "/semantic-chunking",
+            {"text": SAMPLE, "window": 1, "threshold": threshold, "threshold_method": "gap"},
         )
         assert status == 200
         assert slide(page, key) == "idle"
@@ -377,7 +378,9 @@ def test_a_group_suggested_threshold_reproduces_the_group(page: Playground) -> N
 
 
 def plotted(page: Playground) -> list[float]:
-    return page.js("return [...document.querySelectorAll('#plot circle.point')].map((c) => Number(c.dataset.s))")
+    return page.js(
+        "return [...document.querySelectorAll('#plot circle.point')].map((c) => Number(c.dataset.s))"
+    )
 
 
 def test_the_similarity_selector_plots_the_chosen_curve(page: Playground) -> None:

@@ -1,4 +1,4 @@
-"""The WordLlama vectors: loaded from the installed wheel by path, offline, and the similarities built on them."""
+"""The WordLlama vectors: loaded from the wheel by path, offline, and the similarities built on them."""
 
 from __future__ import annotations
 

@@ -12,7 +12,13 @@ from sklearn.feature_extraction.text import CountVectorizer
 from app.core.analysis import analyze_many, identity
 from app.core.chunkers.grouping import Group, describe, merge_small, split_below, split_oversize
 from app.core.chunkers.similarity import adjacent_similarities, term_counts
-from app.core.chunkers.thresholds import DEFAULT_AMOUNTS, choose_threshold, cohesion, midpoint, suggest_threshold
+from app.core.chunkers.thresholds import (
+    DEFAULT_AMOUNTS,
+    choose_threshold,
+    cohesion,
+    midpoint,
+    suggest_threshold,
+)
 
 # scikit-learn's smoothed idf: ln((1 + n) / (1 + df)) + 1.
 

@@ -1,4 +1,4 @@
-"""Semantic chunking at its defaults on a long real document: bounded groups, headings kept with their sections."""
+"""Semantic chunking at its defaults on a long real document: bounded groups, headings kept with sections."""
 
 from __future__ import annotations
 
@@ -58,8 +58,17 @@ def test_threshold_choices_say_how_many_groups_each_gives(licence):
 
 
 def test_heading_rules():
-    text = "Preamble\n\nThe licence is free. It is long.\n\n0. Definitions.\n\nA word means a thing.\nLast line"
-    pieces = ["Preamble", "The licence is free.", "It is long.", "0. Definitions.", "A word means a thing.", "Last line"]
+    text = (
+        "Preamble\n\nThe licence is free. It is long.\n\n0. Definitions.\n\nA word means a thing.\nLast line"
+    )
+    pieces = [
+        "Preamble",
+        "The licence is free.",
+        "It is long.",
+        "0. Definitions.",
+        "A word means a thing.",
+        "Last line",
+    ]
     spans = _spans(text, pieces)
     joined = join_headings(text, spans)
     assert [text[s:e] for s, e in joined] == [

@@ -27,7 +27,9 @@ def test_the_response_says_which_similarity(client, similarity):
     assert body["similarity"] == similarity
     assert body["threshold_method"] == "depth" and len(body["cohesion"]) == len(body["similarities"]) == 7
     # A threshold from the response, sent back with its method, gives the same groups.
-    again = post(client, text=TEXT, similarity=similarity, threshold=body["threshold"], threshold_method="depth")
+    again = post(
+        client, text=TEXT, similarity=similarity, threshold=body["threshold"], threshold_method="depth"
+    )
     assert again["chunks"] == body["chunks"]
 
 

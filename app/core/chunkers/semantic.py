@@ -86,7 +86,10 @@ class SemanticOptions:
         None,
         ge=0,
         le=MAX_WINDOW,
-        doc="Neighbouring units each side of a gap takes in when it is measured; null for 4 (tfidf) or 3 (embeddings).",
+        doc=(
+            "Neighbouring units each side of a gap takes in when it is measured;"
+            " null for 4 (tfidf) or 3 (embeddings)."
+        ),
     )
     threshold: float | None = option(
         None,
@@ -186,7 +189,11 @@ def join_headings(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, in
 
 
 def split_units(text: str, unit: SemanticUnit, limit: int | None = None) -> list[tuple[int, int]]:
-    """Trimmed unit spans, headings joined, each cut to at most ``limit`` characters by the recursive rules."""
+    """Trimmed unit spans, headings joined, each cut to at most ``limit`` characters by the recursive rules.
+
+    A heading joins before the cut, so only a limit smaller than a heading and
+    its first sentence can part them again.
+    """
     if unit == "sentence":
         spans = split_sentences(text)
     else:
@@ -253,14 +260,18 @@ def _amount(options: SemanticOptions) -> float | None:
 class _Grouper:
     """Groups for any threshold on one curve, size bounds applied."""
 
-    def __init__(self, units: list[tuple[int, int]], curve: Floats, options: SemanticOptions, limit: int | None):
+    def __init__(
+        self, units: list[tuple[int, int]], curve: Floats, options: SemanticOptions, limit: int | None
+    ):
         self.units, self.curve, self.options, self.limit = units, curve, options, limit
         self.starts = np.array([s for s, _ in units], dtype=np.int64)
         self.ends = np.array([e for _, e in units], dtype=np.int64)
 
     def groups(self, threshold: float | None) -> list[Group]:
         # threshold is None only for a single unit (or none), which split_below keeps whole.
-        groups = [] if not self.units else split_below(self.curve, threshold if threshold is not None else 0.0)
+        groups = (
+            [] if not self.units else split_below(self.curve, threshold if threshold is not None else 0.0)
+        )
         if self.limit is not None:
             groups = split_oversize(groups, self.curve, self.starts, self.ends, self.limit)
         if self.options.min_chunk_size is not None:

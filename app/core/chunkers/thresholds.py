@@ -143,7 +143,7 @@ def _gradient(sims: Floats, amount: float) -> float:
 
 
 def depth_scores(sims: Floats) -> Floats:
-    """TextTiling's depth of each gap: the climb to the peak on its left plus the climb to the peak on its right.
+    """TextTiling's depth of each gap: the climbs to the peaks on its left and on its right, added.
 
     Climbing stops where the curve turns down; one pass each way, linear in the gaps.
     """
