@@ -6,13 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from app.core.chunkers.semantic import (
-    DEFAULT_MAX_CHUNK_SIZE,
-    SemanticChunker,
-    SemanticOptions,
-    analyze,
-    join_headings,
-)
+from app.core.chunkers.heading_lines import join_headings
+from app.core.chunkers.semantic import DEFAULT_MAX_CHUNK_SIZE, SemanticChunker, SemanticOptions, analyze
 from benchmarks.bench_semantic_defaults import heading_only
 
 GPL3 = Path("/usr/share/common-licenses/GPL-3")

@@ -20,7 +20,6 @@ down to the bound.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -29,6 +28,7 @@ import numpy as np
 from app.core import embeddings
 from app.core.chunkers.base import MAX_CHUNK_SIZE, InvalidOptions, Stage, check_options, no_stage, option
 from app.core.chunkers.grouping import Group, GroupStats, describe, merge_small, split_below, split_oversize
+from app.core.chunkers.heading_lines import join_headings
 from app.core.chunkers.packing import Sizer
 from app.core.chunkers.punkt import split_sentences
 from app.core.chunkers.recursive import SEPARATORS, split_at, split_recursive
@@ -60,12 +60,6 @@ DEFAULT_MAX_CHUNK_SIZE = 4000
 #: 0.83 at 3 against 0.82 at 2 for embeddings).
 DEFAULT_WINDOWS: dict[str, int] = {"tfidf": 4, "embeddings": 3}
 
-#: A heading is a line of at most this many characters and ``HEADING_WORDS`` words.
-HEADING_CHARS = 80
-HEADING_WORDS = 10
-# Numbered or marked headings may end with a full stop ("0. Definitions.").
-_HEADING = re.compile(r"#{1,6}\s|(?:\d+(?:\.\d+)*[.)]?|[IVXLC]+[.)]|[A-Z][.)]|Section|Article|Chapter)\s")
-_NOT_HEADING_END = ".?!;,"
 
 #: Widest window accepted; a window wider than the text is cut to it anyway.
 MAX_WINDOW = 100
@@ -162,30 +156,6 @@ class SemanticAnalysis:
     def span(self, group: Group) -> tuple[int, int]:
         """``(start, end)`` of a group in the source text."""
         return self.units[group.first][0], self.units[group.last][1]
-
-
-def _is_heading(text: str, start: int, end: int) -> bool:
-    """Whether a unit is a short line of its own that does not read as a sentence."""
-    line = text[start:end]
-    if "\n" in line or end - start > HEADING_CHARS or len(line.split()) > HEADING_WORDS:
-        return False
-    before, after = text[:start].rstrip(" \t"), text[end:].lstrip(" \t")
-    if (before and not before.endswith("\n")) or not after.startswith(("\n", "\r")):
-        return False
-    return line[-1] not in _NOT_HEADING_END or _HEADING.match(line) is not None
-
-
-def join_headings(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Each heading unit joined to the unit after it (a run of headings to the first unit after them)."""
-    out: list[tuple[int, int]] = []
-    opening: int | None = None
-    for i, (s, e) in enumerate(spans):
-        if i + 1 < len(spans) and _is_heading(text, s, e):
-            opening = s if opening is None else opening
-            continue
-        out.append((s if opening is None else opening, e))
-        opening = None
-    return out
 
 
 def split_units(text: str, unit: SemanticUnit, limit: int | None = None) -> list[tuple[int, int]]:
