@@ -19,9 +19,12 @@ from app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
-settings.register_profile("ci", deadline=None, derandomize=True, max_examples=60)
-settings.register_profile("dev", deadline=None, max_examples=60)
-settings.load_profile("ci" if os.environ.get("CI") else "dev")
+# `make test` explores the same examples on every run and on every machine, so a
+# property test fails every time or never; what random exploration has found is
+# kept as an explicit @example. `make fuzz` selects the random profile with a seed.
+settings.register_profile("ci", deadline=None, derandomize=True, database=None, max_examples=60)
+settings.register_profile("fuzz", deadline=None, database=None, max_examples=600, print_blob=True)
+settings.load_profile("ci")
 
 
 @pytest.fixture
