@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import chain
+from typing import TypeVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -134,8 +135,9 @@ def embedding_similarities(texts: Sequence[str], window: int, model: StaticEmbed
     """Cosine similarity across each gap of the summed token vectors of the units each side.
 
     The sides are the same as for TF-IDF: units ``i - window .. i`` and
-    ``i + 1 .. i + 1 + window``. Each side's vector is a difference of
-    running sums (in float64, so a long text loses no precision).
+    ``i + 1 .. i + 1 + window``. Each side is a sum of at most ``window + 1``
+    unit vectors, added as shifted copies (a few float32 additions, where
+    running sums over the whole text would need float64 to stay exact).
 
     Args:
         texts: The units, in order.
@@ -149,16 +151,31 @@ def embedding_similarities(texts: Sequence[str], window: int, model: StaticEmbed
     n = len(texts)
     if n < 2:
         return np.zeros(0)
+    window = min(window, n - 1)
     vectors, counts = model.sums(texts)
-    running = np.zeros((n + 1, vectors.shape[1]))
-    np.cumsum(vectors, axis=0, out=running[1:])
-    tokens = np.concatenate([[0], np.cumsum(counts)])
-    gaps = np.arange(n - 1)
-    lo, mid, hi = np.maximum(gaps - window, 0), gaps + 1, np.minimum(gaps + 2 + window, n)
-    left, right = running[mid] - running[lo], running[hi] - running[mid]
-    norms = np.linalg.norm(left, axis=1) * np.linalg.norm(right, axis=1)
-    empty = (tokens[mid] == tokens[lo]) | (tokens[hi] == tokens[mid]) | (norms == 0)
-    dots = np.einsum("ij,ij->i", left, right) / np.where(empty, 1.0, norms)
-    dots[empty] = EMPTY_SIMILARITY
+    left, right = _side_sums(vectors, window)
+    left_tokens, right_tokens = _side_sums(counts.reshape(n, 1), window)
+    dots = np.einsum("ij,ij->i", left, right, dtype=np.float64)
+    norms = np.sqrt(np.einsum("ij,ij->i", left, left, dtype=np.float64))
+    norms *= np.sqrt(np.einsum("ij,ij->i", right, right, dtype=np.float64))
+    empty = (left_tokens[:, 0] == 0) | (right_tokens[:, 0] == 0) | (norms == 0)
+    dots = np.divide(dots, norms, out=np.full(n - 1, EMPTY_SIMILARITY), where=~empty)
     result: NDArray[np.float64] = np.clip(np.round(dots, DECIMALS), 0.0, 1.0)
     return result
+
+
+Rows = TypeVar("Rows", NDArray[np.float32], NDArray[np.int64])
+
+
+def _side_sums(rows: Rows, window: int) -> tuple[Rows, Rows]:
+    """For each gap ``i``: the sum of rows ``i - window .. i``, and of rows ``i + 1 .. i + 1 + window``."""
+    n = rows.shape[0]
+    padded = np.concatenate(
+        [np.zeros((window, rows.shape[1]), rows.dtype), rows, np.zeros_like(rows[:window])]
+    )
+    # padded[k + window] is rows[k]; ends[j] sums rows j - window .. j, starts[j] rows j .. j + window.
+    ends, starts = rows.copy(), rows.copy()
+    for k in range(1, window + 1):
+        ends += padded[window - k : window - k + n]
+        starts += padded[window + k : window + k + n]
+    return ends[: n - 1], starts[1:]
