@@ -76,9 +76,11 @@ Segmenter = Callable[[Document], str]
 
 
 def semantic(**options: object) -> Segmenter:
+    from app.core.chunkers.base import MAX_CHUNK_SIZE
     from app.core.chunkers.semantic import SemanticOptions, analyze
 
-    chosen = SemanticOptions(**{"max_chunk_size": None, **options})  # type: ignore[arg-type]
+    # The largest accepted ceiling: only topic boundaries count.
+    chosen = SemanticOptions(**{"max_chunk_size": MAX_CHUNK_SIZE, **options})  # type: ignore[arg-type]
 
     def run(doc: Document) -> str:
         result = analyze(doc.text, chosen)

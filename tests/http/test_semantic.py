@@ -221,7 +221,7 @@ def test_semantic_strategy_of_chunking(client):
         "threshold_method": None,
         "threshold_amount": None,
         "min_chunk_size": None,
-        "max_chunk_size": 4000,
+        "max_chunk_size": None,
         "chunk_size": 1000,
         "chunk_overlap": 0,
     }

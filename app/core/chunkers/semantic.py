@@ -111,10 +111,10 @@ class SemanticOptions:
         doc="Merge a shorter group into its more similar neighbour (characters).",
     )
     max_chunk_size: int | None = option(
-        DEFAULT_MAX_CHUNK_SIZE,
+        None,
         ge=1,
         le=MAX_CHUNK_SIZE,
-        doc="Split a longer group at its weakest link (characters); null for no bound.",
+        doc="Split a longer group at its weakest link (characters); null for 4000.",
     )
 
     def __post_init__(self) -> None:
@@ -204,14 +204,23 @@ def analyze(
     Returns:
         The analysis; offsets are code points into ``text``.
     """
-    bounds = [b for b in (options.max_chunk_size, limit) if b is not None]
-    limit = min(bounds) if bounds else None
+    limit = ceiling(options) if limit is None else min(limit, ceiling(options))
     with stage("split"):
         units = split_units(text, options.unit, limit)
     with stage("vectorise"):
         sims = measure([text[s:e] for s, e in units], options)
     with stage("group"):
         return _group(units, sims, options, limit)
+
+
+def ceiling(options: SemanticOptions) -> int:
+    """The largest group: ``max_chunk_size``, or ``DEFAULT_MAX_CHUNK_SIZE`` when it is null.
+
+    Null stands for the default rather than for no bound, so that a query
+    string or a form, which cannot say null, means the same as JSON; the
+    largest accepted value, ``MAX_CHUNK_SIZE``, is as good as no bound.
+    """
+    return DEFAULT_MAX_CHUNK_SIZE if options.max_chunk_size is None else options.max_chunk_size
 
 
 def _method(options: SemanticOptions) -> ThresholdMethod | None:
@@ -302,7 +311,7 @@ class SemanticChunker(SemanticOptions):
     def chunk(self, text: str) -> list[Chunk]:
         """Split ``text`` into semantic groups, returned as chunks."""
         result = analyze(text, self, self.chunk_size)
-        limit = min(self.chunk_size, self.max_chunk_size or self.chunk_size)
+        limit = min(self.chunk_size, ceiling(self))
         chunks = []
         previous: Group | None = None
         for group in result.groups:

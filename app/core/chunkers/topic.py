@@ -42,7 +42,7 @@ from typing import ClassVar, Protocol
 
 from nltk.tokenize.texttiling import TextTilingTokenizer
 
-from app.core.chunkers.base import SizeOptions, option
+from app.core.chunkers.base import MAX_CHUNK_SIZE, SizeOptions, option
 from app.core.chunkers.packing import Span, trim
 from app.core.chunkers.paragraph import PARAGRAPH_BREAK
 from app.core.chunkers.recursive import split_at
@@ -176,7 +176,7 @@ def _tile(text: str, start: int, end: int) -> list[Span] | None:
 
 def _embedding_segments(text: str) -> list[tuple[Span, str]]:
     """Segments from the semantic pipeline over sentences compared by word embeddings."""
-    result = analyze(text, SemanticOptions(similarity="embeddings", max_chunk_size=None))
+    result = analyze(text, SemanticOptions(similarity="embeddings", max_chunk_size=MAX_CHUNK_SIZE))
     return [(Span(*result.span(g)), EMBEDDINGS) for g in result.groups]
 
 
