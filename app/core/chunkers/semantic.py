@@ -89,7 +89,10 @@ class SemanticOptions:
         None,
         ge=0,
         le=1,
-        doc="Split where the similarity is below this; null to choose it by threshold_method.",
+        doc=(
+            "Split where the curve (the similarities, or their cohesion with threshold_method depth)"
+            " is below this; null to choose it by threshold_method."
+        ),
     )
     threshold_method: ThresholdMethod | None = option(
         None,
