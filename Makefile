@@ -104,6 +104,8 @@ bench: $(VENV)/.bench
 	$(BIN)/python -m benchmarks.bench_chunking
 	$(BIN)/python -m benchmarks.bench_semantic
 	$(BIN)/python -m benchmarks.bench_segmentation
+	$(BIN)/python -m benchmarks.bench_semantic_defaults
+	$(BIN)/python -m benchmarks.bench_semantic --http 1
 	$(BIN)/python -m benchmarks.bench_answer
 	$(BIN)/python -m benchmarks.bench_extractors
 	$(BIN)/python -m benchmarks.bench_documents

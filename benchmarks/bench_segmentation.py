@@ -1,131 +1,54 @@
-"""Does semantic chunking find topic shifts? Pk, WindowDiff and boundary F1 on documents with known seams.
+"""Does semantic chunking find topic shifts? Pk, WindowDiff and boundary F1 on stitched real texts.
 
 Run from the repository root::
 
-    python -m benchmarks.bench_segmentation [--docs 100] [--seed 1] [--grid]
+    python -m benchmarks.bench_segmentation [--half dev|test|both] [--grid]
 
-The evaluation documents are built from the project's own texts in
-``benchmarks/data/segmentation/`` (ten short documents on unrelated subjects,
-written for this benchmark). Each evaluation document strings together 4 to 6
-passages of 4 to 10 consecutive sentences, each passage from a different
-source than the one before it, so every true boundary is known. Two variants:
+The documents are the evaluation set of ``benchmarks/segmentation_set.py``
+(real, freely licensed texts in five genres, stitched at known seams; split
+once into a development and a test half sharing no source; see
+``benchmarks/data/segmentation/SOURCES.md``). Parameters were chosen on the
+development half; the test half is reported. Two layouts of each document:
 
 * ``spaces``: every sentence joined to the next with a single space, so no
   blank line gives a boundary away;
-* ``paragraphs``: the sentences of a passage grouped in paragraphs of 2 to 4
-  separated by blank lines; a passage always starts a paragraph, but most
-  paragraph breaks are not boundaries.
+* ``paragraphs``: sentences in paragraphs of 2 to 4 separated by blank lines;
+  a passage always starts a paragraph, but most paragraph breaks are not boundaries.
 
 Scored, on the same documents:
 
-* chunkwise ``/semantic-chunking`` with its defaults (``analyze`` with
-  ``SemanticOptions()``, the code behind the endpoint), and with
-  ``split_by="paragraph"`` on the paragraph variant;
-* chunkwise ``topic`` (TextTiling), with a ``chunk_size`` large enough that
-  only topic boundaries count;
+* chunkwise ``/semantic-chunking`` at its defaults (``analyze`` with
+  ``SemanticOptions()``, the code behind the endpoint, but without the size
+  ceiling, so that only topic boundaries count) for ``similarity`` tfidf and
+  embeddings, and with the former default (``threshold_method="gap"``);
+* chunkwise ``topic`` for both similarities, with a ``chunk_size`` large
+  enough that only topic boundaries count;
 * LangChain's ``SemanticChunker`` (langchain-experimental) with its defaults
-  over the same TF-IDF vectors (``benchmarks/tfidf_embeddings.py``);
+  over the same vectors: TF-IDF (``benchmarks/tfidf_embeddings.py``) and WordLlama;
 * NLTK's ``TextTilingTokenizer`` with the project's stop words (it needs
-  paragraph breaks, so it runs on the paragraph variant only);
+  paragraph breaks, so it runs on the paragraph layout only);
 * placing no boundary at all, the baseline every method must beat.
 
-Metrics, over sentence positions: Pk and WindowDiff from
+Metrics, over the set's sentence positions: Pk and WindowDiff from
 ``nltk.metrics.segmentation`` (lower is better; k is half the mean true
-segment length), averaged over documents; boundary F1 where a
-found boundary counts when it is within one sentence of a true one not yet
-matched, over all documents. ``--grid`` adds chunkwise's Pk and F1 for every
-threshold method and window from 0 to 4 (how the defaults were chosen), on the
-``spaces`` variant (sentence units are the same in both).
+segment length of the document), averaged over documents; boundary F1 where
+a found boundary counts when it is within one sentence (±1) of a true one not
+yet matched, over all documents; and found boundaries per true boundary.
+Pk is also given with a 95% bootstrap interval over documents (1,000 resamples, seed 0).
 """
 
 from __future__ import annotations
 
 import argparse
 import bisect
-import random
-import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from pathlib import Path
 
+import numpy as np
 from nltk.metrics.segmentation import pk, windowdiff
 
-SOURCES = Path(__file__).resolve().parent / "data" / "segmentation"
-SENTENCE = re.compile(r"(?<=[.?!])\s+")
-PASSAGES = (4, 6)
-PASSAGE_SENTENCES = (4, 10)
-PARAGRAPH_SENTENCES = (2, 4)
-METHODS = ("gap", "percentile", "std", "iqr", "gradient")
+from benchmarks.segmentation_set import Document, load
 
-
-@dataclass(frozen=True)
-class Document:
-    """An evaluation document and its true segmentation.
-
-    ``reference`` has one character per sentence: ``"1"`` when a new passage
-    starts after that sentence.
-    """
-
-    text: str
-    starts: list[int]
-    reference: str
-
-
-def load_sources() -> dict[str, list[str]]:
-    """Each source document's sentences; every source splits the same way with chunkwise's Punkt."""
-    from app.core.chunkers.punkt import split_sentences
-
-    sources = {}
-    for path in sorted(SOURCES.glob("*.txt")):
-        text = path.read_text(encoding="utf-8").strip()
-        sentences = SENTENCE.split(text)
-        assert [text[s:e] for s, e in split_sentences(text)] == sentences, path
-        sources[path.stem] = sentences
-    return sources
-
-
-def _join(parts: list[list[str]], rnd: random.Random, paragraphs: bool) -> tuple[str, list[int]]:
-    """The passages' text and each sentence's start offset."""
-    pieces: list[str] = []
-    for passage in parts:
-        i = 0
-        while i < len(passage):
-            size = rnd.randint(*PARAGRAPH_SENTENCES) if paragraphs else len(passage)
-            pieces.append(" ".join(passage[i : i + size]))
-            i += size
-    text = ("\n\n" if paragraphs else " ").join(pieces)
-    sentences = [s for passage in parts for s in passage]
-    starts, pos = [], 0
-    for sentence in sentences:
-        pos = text.index(sentence, pos)
-        starts.append(pos)
-        pos += len(sentence)
-    return text, starts
-
-
-def build_documents(count: int, seed: int, paragraphs: bool) -> list[Document]:
-    """``count`` evaluation documents; the same ``seed`` gives the same passages in both variants."""
-    sources = load_sources()
-    names = sorted(sources)
-    rnd = random.Random(seed)
-    layout = random.Random(seed + 1)
-    docs = []
-    for _ in range(count):
-        parts, previous = [], None
-        for _ in range(rnd.randint(*PASSAGES)):
-            name = rnd.choice([n for n in names if n != previous])
-            length = rnd.randint(*PASSAGE_SENTENCES)
-            first = rnd.randint(0, len(sources[name]) - length)
-            parts.append(sources[name][first : first + length])
-            previous = name
-        text, starts = _join(parts, layout, paragraphs)
-        marks = ["0"] * len(starts)
-        end = 0
-        for passage in parts[:-1]:
-            end += len(passage)
-            marks[end - 1] = "1"
-        docs.append(Document(text, starts, "".join(marks)))
-    return docs
+METHODS = ("depth", "gap", "percentile", "std", "iqr", "gradient")
 
 
 def from_offsets(doc: Document, chunk_starts: Sequence[int]) -> str:
@@ -153,9 +76,11 @@ Segmenter = Callable[[Document], str]
 
 
 def semantic(**options: object) -> Segmenter:
+    from app.core.chunkers.base import MAX_CHUNK_SIZE
     from app.core.chunkers.semantic import SemanticOptions, analyze
 
-    chosen = SemanticOptions(**options)  # type: ignore[arg-type]
+    # The largest accepted ceiling: only topic boundaries count.
+    chosen = SemanticOptions(**{"max_chunk_size": MAX_CHUNK_SIZE, **options})  # type: ignore[arg-type]
 
     def run(doc: Document) -> str:
         result = analyze(doc.text, chosen)
@@ -164,23 +89,31 @@ def semantic(**options: object) -> Segmenter:
     return run
 
 
-def topic() -> Segmenter:
+def topic(similarity: str) -> Segmenter:
     from app.core.chunkers import CHUNKERS
 
-    chunker = CHUNKERS["topic"](chunk_size=1_000_000)  # type: ignore[call-arg]
+    chunker = CHUNKERS["topic"](chunk_size=1_000_000, similarity=similarity)  # type: ignore[call-arg]
     return lambda doc: from_offsets(doc, [c.start for c in chunker.chunk(doc.text)])
 
 
-def langchain() -> Segmenter:
-    from benchmarks.tfidf_embeddings import LANGCHAIN_SENTENCE, langchain_chunker
+def _located(text: str, chunks: Sequence[str]) -> list[int]:
+    """Where each chunk starts: LangChain re-joins sentences with spaces, so find each by its opening."""
+    starts, pos = [], 0
+    for chunk in chunks:
+        head = chunk.strip().split()[:6]
+        found = text.find(head[0], pos) if head else -1
+        if found < 0:
+            continue
+        starts.append(found)
+        pos = found + 1
+    return starts
 
-    chunker = langchain_chunker()
 
-    def run(doc: Document) -> str:
-        chunks = chunker.split_text(doc.text)
-        return from_sentence_counts(doc, [len(LANGCHAIN_SENTENCE.split(c.strip())) for c in chunks])
+def langchain(vectors: str) -> Segmenter:
+    from benchmarks.tfidf_embeddings import langchain_chunker, langchain_wordllama_chunker
 
-    return run
+    chunker = langchain_chunker() if vectors == "tfidf" else langchain_wordllama_chunker()
+    return lambda doc: from_offsets(doc, _located(doc.text, chunker.split_text(doc.text)))
 
 
 def texttiling() -> Segmenter:
@@ -219,8 +152,11 @@ def f1_counts(reference: str, hypothesis: str) -> tuple[int, int, int]:
     return hits, len(found), len(truth)
 
 
-def score(docs: list[Document], segment: Segmenter) -> tuple[float, float, float, float]:
-    """Mean Pk, mean WindowDiff, boundary F1 and found boundaries per true boundary."""
+Score = tuple[float, float, float, float, float, float, float]
+
+
+def score(docs: list[Document], segment: Segmenter) -> Score:
+    """Mean Pk (and its 95% bootstrap interval), mean WindowDiff, boundary F1, precision, found / true."""
     pks, wds = [], []
     hits = found = truth = 0
     for doc in docs:
@@ -233,65 +169,72 @@ def score(docs: list[Document], segment: Segmenter) -> tuple[float, float, float
     precision = hits / found if found else 0.0
     recall = hits / truth if truth else 0.0
     f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
-    return sum(pks) / len(pks), sum(wds) / len(wds), f1, found / truth
+    rnd = np.random.default_rng(0)
+    means = rnd.choice(np.array(pks), (1000, len(pks))).mean(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return float(np.mean(pks)), float(low), float(high), float(np.mean(wds)), f1, precision, found / truth
 
 
 def contenders(paragraphs: bool) -> dict[str, Segmenter]:
     methods: dict[str, Segmenter] = {
         "no boundary": no_boundary,
-        "chunkwise /semantic-chunking (defaults)": semantic(),
+        "chunkwise semantic, tfidf, former defaults (gap, window 2)": semantic(
+            threshold_method="gap", window=2
+        ),
+        "chunkwise semantic, tfidf (defaults: depth)": semantic(),
+        "chunkwise semantic, embeddings (defaults: depth)": semantic(similarity="embeddings"),
+        "chunkwise topic, tfidf (TextTiling)": topic("tfidf"),
+        "chunkwise topic, embeddings": topic("embeddings"),
+        "LangChain SemanticChunker, TF-IDF vectors (defaults)": langchain("tfidf"),
+        "LangChain SemanticChunker, WordLlama vectors (defaults)": langchain("embeddings"),
     }
-    if paragraphs:
-        methods["chunkwise /semantic-chunking split_by=paragraph"] = semantic(split_by="paragraph")
-    methods["chunkwise topic (TextTiling)"] = topic()
-    methods["LangChain SemanticChunker, TF-IDF (defaults)"] = langchain()
     if paragraphs:
         methods["NLTK TextTilingTokenizer"] = texttiling()
     return methods
 
 
-def _print_table(rows: dict[str, tuple[float, float, float, float]]) -> None:
-    print("| method | Pk | WindowDiff | boundary F1 (±1) | found / true boundaries |")
-    print("|---|---|---|---|---|")
-    for name, (p, w, f, ratio) in rows.items():
-        print(f"| {name} | {p:.3f} | {w:.3f} | {f:.3f} | {ratio:.2f} |")
+def _print_table(rows: dict[str, Score]) -> None:
+    print("| method | Pk [95% CI] | WindowDiff | boundary F1 (±1) | precision | found / true |")
+    print("|---|---|---|---|---|---|")
+    for name, (p, lo, hi, w, f, prec, ratio) in rows.items():
+        print(f"| {name} | {p:.3f} [{lo:.3f}, {hi:.3f}] | {w:.3f} | {f:.3f} | {prec:.3f} | {ratio:.2f} |")
     print()
 
 
 def _print_grid(docs: list[Document]) -> None:
-    print("chunkwise Pk / WindowDiff / boundary F1 by threshold method (default amounts) and window:\n")
-    print("| method | " + " | ".join(f"window {w}" for w in range(5)) + " |")
-    print("|---|" + "---|" * 5)
-    for method in METHODS:
-        cells = []
-        for window in range(5):
-            p, w, f, _ = score(docs, semantic(window=window, threshold_method=method))
-            cells.append(f"{p:.3f} / {w:.3f} / {f:.2f}")
-        print(f"| {method} | " + " | ".join(cells) + " |")
+    print("chunkwise Pk / boundary F1 by similarity, threshold method (default amounts) and window:\n")
+    print("| similarity | method | " + " | ".join(f"window {w}" for w in range(1, 5)) + " |")
+    print("|---|---|" + "---|" * 4)
+    for similarity in ("tfidf", "embeddings"):
+        for method in METHODS:
+            cells = []
+            for window in range(1, 5):
+                p, *_, f, _, _ = score(
+                    docs, semantic(similarity=similarity, window=window, threshold_method=method)
+                )
+                cells.append(f"{p:.3f} / {f:.3f}")
+            print(f"| {similarity} | {method} | " + " | ".join(cells) + " |")
     print()
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", type=int, default=100, help="evaluation documents per variant")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--grid", action="store_true", help="also every method and window of chunkwise")
+    parser.add_argument("--half", choices=("dev", "test", "both"), default="both")
+    parser.add_argument("--grid", action="store_true", help="every method and window, development half")
     args = parser.parse_args(argv)
-    print("## Topic segmentation\n")
-    sources = load_sources()
-    print(f"- sources: {len(sources)} documents, {sum(map(len, sources.values()))} sentences")
-    for paragraphs in (False, True):
-        docs = build_documents(args.docs, args.seed, paragraphs)
-        variant = "paragraphs" if paragraphs else "spaces"
-        sentences = sum(len(d.starts) for d in docs)
-        seams = sum(d.reference.count("1") for d in docs)
-        print(
-            f"\n### Variant `{variant}`: {len(docs)} documents, {sentences} sentences, {seams} boundaries\n"
-        )
-        _print_table({name: score(docs, run) for name, run in contenders(paragraphs).items()})
-        # Sentence units are the same in both variants, so one grid says it all.
-        if args.grid and not paragraphs:
-            _print_grid(docs)
+    print("## Topic segmentation on stitched real texts\n")
+    halves = ("dev", "test") if args.half == "both" else (args.half,)
+    for half in halves:
+        for paragraphs in (False, True):
+            docs = load(half, paragraphs)
+            variant = "paragraphs" if paragraphs else "spaces"
+            sentences = sum(len(d.starts) for d in docs)
+            seams = sum(d.reference.count("1") for d in docs)
+            head = f"### {half} half, layout `{variant}`: {len(docs)} documents"
+            print(f"{head}, {sentences} sentences, {seams} boundaries\n")
+            _print_table({name: score(docs, run) for name, run in contenders(paragraphs).items()})
+    if args.grid:
+        _print_grid(load("dev", False))
 
 
 if __name__ == "__main__":

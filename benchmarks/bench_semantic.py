@@ -10,7 +10,7 @@ Every contender gets the same document (``benchmarks.corpus.prose``):
   ``/semantic-chunking`` with its defaults, timed end to end and stage by
   stage: split into sentences (``split_units``), vectorise (stemmed term
   counts), similarities (window sums, TF-IDF weights, cosines), threshold
-  (the ``gap`` method and the suggestion), grouping (groups and their
+  (the ``depth`` method and the suggestion), grouping (groups and their
   explanations). "with JSON" adds building the response body and encoding it.
 * LangChain ``SemanticChunker.split_text(text)`` (langchain-experimental,
   default options: ``buffer_size=1``, percentile 95) with an ``Embeddings``
@@ -59,11 +59,12 @@ def _best(run: Callable[[], Any], repeat: int) -> tuple[float, Any]:
 def stage_times(text: str, repeat: int) -> dict[str, float]:
     """Best time of each stage of ``analyze`` with the default options, run one after another."""
     from app.core.chunkers.grouping import describe, split_below
-    from app.core.chunkers.semantic import SemanticOptions, split_units
+    from app.core.chunkers.semantic import DEFAULT_WINDOWS, SemanticOptions, split_units
     from app.core.chunkers.similarity import similarities_from_counts, term_counts
-    from app.core.chunkers.thresholds import choose_threshold, suggest_threshold
+    from app.core.chunkers.thresholds import choose_threshold, cohesion, suggest_threshold
 
     options = SemanticOptions()
+    window = DEFAULT_WINDOWS[options.similarity]
     best = dict.fromkeys(STAGES, float("inf"))
     for _ in range(repeat):
         gc.collect()
@@ -72,13 +73,14 @@ def stage_times(text: str, repeat: int) -> dict[str, float]:
         marks.append(time.perf_counter())
         counts = term_counts([text[s:e] for s, e in units])
         marks.append(time.perf_counter())
-        sims = similarities_from_counts(counts, len(units), options.window)
+        sims = similarities_from_counts(counts, len(units), window)
         marks.append(time.perf_counter())
-        threshold = choose_threshold(sims, options.threshold_method, options.threshold_amount)
+        curve = cohesion(sims)
+        threshold = choose_threshold(sims, "depth", options.threshold_amount)
         assert threshold is not None
-        suggest_threshold(sims, threshold)
+        suggest_threshold(curve, threshold)
         marks.append(time.perf_counter())
-        describe(split_below(sims, threshold), sims)
+        describe(split_below(curve, threshold), curve)
         marks.append(time.perf_counter())
         for stage, start, end in zip(STAGES, marks, marks[1:], strict=False):
             best[stage] = min(best[stage], end - start)
@@ -104,7 +106,7 @@ def measure(text: str, repeat: int, lists: bool, langchain: bool) -> dict[str, A
     options = SemanticOptions()
     analyze(text[:WARM_UP_CHARS], options)
     total, result = _best(lambda: analyze(text, options), repeat)
-    with_json, _ = _best(lambda: json.dumps(semantic_payload(text, analyze(text, options))), repeat)
+    with_json, _ = _best(lambda: json.dumps(semantic_payload(text, analyze(text, options), "tfidf")), repeat)
     figures: dict[str, Any] = {
         "stages": stage_times(text, repeat),
         "total": total,
@@ -149,6 +151,106 @@ def _print(results: dict[int, dict[str, Any]], repeat: int, layout: str) -> None
     print()
 
 
+def unique_prose(size: int) -> str:
+    """About ``size`` characters of real prose in which no paragraph occurs twice.
+
+    The licence texts of ``benchmarks.corpus`` once each, then Git's release
+    notes (``/usr/share/doc/git/RelNotes``, GPL-2.0) in version order; a
+    paragraph already seen (maintenance releases repeat items) is skipped.
+    """
+    from pathlib import Path
+
+    paths = [*source_files(), *sorted(Path("/usr/share/doc/git/RelNotes").glob("*.txt"))]
+    seen: set[str] = set()
+    parts: list[str] = []
+    total = 0
+    for path in paths:
+        for paragraph in path.read_text(encoding="utf-8", errors="replace").split("\n\n"):
+            key = " ".join(paragraph.split())
+            if not key or key in seen:
+                continue
+            seen.add(key)
+            parts.append(paragraph.strip("\n"))
+            total += len(parts[-1]) + 2
+            if total >= size:
+                return "\n\n".join(parts)[:size]
+    raise FileNotFoundError(f"only {total} characters of distinct prose on this machine")
+
+
+def http_figures(size: int, repeat: int) -> list[str]:
+    """/semantic-chunking over HTTP on a live gunicorn: cold and warm seconds, and worker memory."""
+    import tempfile
+    from pathlib import Path
+
+    from benchmarks.httpload import rss_mib, start, stop
+
+    text = unique_prose(size)
+    lines = [f"\n### Over HTTP: {len(text):,} characters of distinct prose\n"]
+    with tempfile.TemporaryDirectory() as tmp:
+        # Memory: a worker that has loaded nothing, then after its first embeddings request.
+        cold = start(Path(tmp), env={"CHUNKWISE_WORKERS": "1", "CHUNKWISE_WARM_UP": "false"})
+        try:
+            pid = cold.worker_pids()[0]
+            before = rss_mib(pid)
+            seconds_cold = _post(cold.url, "Two sentences. To load the vectors.", "embeddings")[0]
+            after = rss_mib(pid)
+        finally:
+            stop(cold)
+        server = start(Path(tmp), env={"CHUNKWISE_WORKERS": "1"})
+        try:
+            ready = rss_mib(server.worker_pids()[0])
+            lines.append(f"| similarity | first request (s) | best of {repeat} (s) | units | groups |")
+            lines.append("|---|---|---|---|---|")
+            for similarity in ("tfidf", "embeddings"):
+                first, body = _post(server.url, text, similarity)
+                best = min(_post(server.url, text, similarity)[0] for _ in range(repeat))
+                units, groups = len(body["initial_chunks"]), len(body["groups"])
+                lines.append(f"| {similarity} | {first:.3f} | {best:.3f} | {units} | {groups} |")
+            peak = rss_mib(server.worker_pids()[0])
+        finally:
+            stop(server)
+    lines.append(
+        f"\nWorker memory (RSS): {before:.0f} MiB with nothing loaded, {after:.0f} MiB after loading the"
+        f" word vectors on demand (+{after - before:.0f} MiB; that first tiny request took"
+        f" {seconds_cold:.2f} s);"
+        f" {ready:.0f} MiB ready with warm-up, {peak:.0f} MiB after the 1 MB requests."
+    )
+    return lines
+
+
+def _post(url: str, text: str, similarity: str) -> tuple[float, dict[str, Any]]:
+    import urllib.request
+
+    request = urllib.request.Request(
+        url + "/semantic-chunking",
+        data=json.dumps({"text": text, "similarity": similarity}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=120) as response:
+        body = json.loads(response.read())
+    return time.perf_counter() - started, body
+
+
+def langchain_wordllama(size: int, repeat: int) -> str:
+    """LangChain's SemanticChunker at its defaults over the same WordLlama vectors, in process."""
+    from benchmarks.tfidf_embeddings import langchain_wordllama_chunker, no_simsimd_lookup
+
+    text = unique_prose(size)
+    chunker = langchain_wordllama_chunker()
+    with no_simsimd_lookup():
+        chunker.split_text(text[:WARM_UP_CHARS])
+        seconds, _ = _best(lambda: chunker.split_text(text), repeat)
+    from app.core.chunkers.semantic import SemanticOptions, analyze
+
+    ours, _ = _best(lambda: analyze(text, SemanticOptions(similarity="embeddings")), repeat)
+    return (
+        f"\nIn process on the same text: chunkwise `analyze` with embeddings {ours:.3f} s; LangChain"
+        f" SemanticChunker over the same WordLlama vectors (numpy rows, best case) {seconds:.3f} s"
+        f" ({seconds / ours:.1f}x chunkwise)."
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.bench_semantic", description=__doc__.split("\n")[0]
@@ -158,7 +260,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--layout", choices=sorted(LAYOUTS), default="wrapped")
     parser.add_argument("--lists-up-to", type=float, default=1, help="largest MB for LangChain with lists")
     parser.add_argument("--no-langchain", action="store_true", help="measure chunkwise only")
+    parser.add_argument("--http", type=float, default=0, help="also MB of distinct prose over HTTP (0: skip)")
     args = parser.parse_args(argv)
+    if args.http:
+        size = int(args.http * MB)
+        print("\n".join(http_figures(size, args.repeat)))
+        if not args.no_langchain:
+            print(langchain_wordllama(size, args.repeat))
+        return 0
     sizes = sorted({int(float(s) * MB) for s in args.sizes.split(",") if s.strip()})
     results = {
         size: measure(

@@ -85,3 +85,27 @@ def no_simsimd_lookup() -> Iterator[None]:
         yield
     finally:
         del sys.modules["simsimd"]
+
+
+class WordLlamaEmbeddings(_embeddings_base()):  # type: ignore[misc]
+    """``Embeddings`` whose vectors are WordLlama's average-pooled token vectors, as chunkwise loads them."""
+
+    def __init__(self) -> None:
+        from app.core.embeddings import model
+
+        self.model = model()
+
+    def embed_documents(self, texts: list[str]) -> list[Any]:
+        sums, counts = self.model.sums(texts)
+        return list(sums / np.maximum(counts, 1)[:, None])
+
+    def embed_query(self, text: str) -> list[Any]:
+        return self.embed_documents([text])[0]
+
+
+def langchain_wordllama_chunker(**options: Any) -> Any:
+    """A ``SemanticChunker`` over ``WordLlamaEmbeddings``, with LangChain's defaults unless given."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from langchain_experimental.text_splitter import SemanticChunker
+    return SemanticChunker(WordLlamaEmbeddings(), **options)

@@ -574,6 +574,11 @@
 
   /* ---------- semantic chunking: similarities, threshold, groups ---------- */
 
+  /** The curve thresholds apply to: the cohesion of the similarities (depth method) or the similarities. */
+  function thresholdCurve(data) {
+    return Array.isArray(data.cohesion) ? data.cohesion : data.similarities;
+  }
+
   function drawSemantic(data) {
     $("semantic").hidden = !data;
     if (!data) return;
@@ -582,13 +587,24 @@
     const slider = $("threshold");
     slider.value = String(threshold);
     $("threshold-value").value = threshold.toFixed(2);
+    if (data.similarity) $("similarity").value = data.similarity;
     drawPlot(data, threshold);
     previewThreshold(threshold);
+    const curve = Array.isArray(data.cohesion) ? "cohesion (1 − valley depth / 2)" : "similarity";
+    const choices = (data.threshold_choices || []).map((c) => `${formatNumber(c.threshold)} → ${c.groups}`).join(", ");
     $("plot-summary").textContent =
-      `${sims.length} similarities between ${sims.length + 1} units; threshold ${threshold.toFixed(3)} ` +
-      `(${data.threshold_method || "given"}); suggested ${formatNumber(data.suggested_threshold)}; ` +
-      `${(data.groups || []).length} groups.`;
+      `${sims.length} ${data.similarity || "tfidf"} similarities between ${sims.length + 1} units; ` +
+      `threshold ${threshold.toFixed(3)} on the ${curve} (${data.threshold_method || "given"}); ` +
+      `suggested ${formatNumber(data.suggested_threshold)}; ${(data.groups || []).length} groups` +
+      (choices ? `; other thresholds → groups: ${choices}.` : ".");
     fillGroups(data.groups || []);
+  }
+
+  /** The similarity selector: the form's option when the strategy has one, and a request at once. */
+  function useSimilarity(value) {
+    const field = state.fields.get("similarity");
+    if (field) field.input.value = value;
+    runChunking(field ? {} : { similarity: value });
   }
 
   function formatNumber(x, digits = 3) {
@@ -622,14 +638,16 @@
     caption.textContent = "position in the text (pairs of neighbouring units) →";
     axes.append(caption);
     plot.append(axes, drawGroups(data.groups || [], f));
-    if (sims.length) {
-      const line = sims.map((s, k) => `${f.x(k + 0.5).toFixed(1)},${f.y(s).toFixed(1)}`).join(" ");
-      plot.append(svg("polyline", { points: line, class: "sims" }));
-    }
+    const curve = thresholdCurve(data);
+    const polyline = (values, cls) => svg("polyline", {
+      points: values.map((s, k) => `${f.x(k + 0.5).toFixed(1)},${f.y(s).toFixed(1)}`).join(" "), class: cls });
+    if (sims.length) plot.append(polyline(sims, curve === sims ? "sims" : "sims raw"));
+    if (sims.length && curve !== sims) plot.append(polyline(curve, "sims cohesion"));
     const points = svg("g", { class: "points" });
-    sims.forEach((s, k) => {
-      const title = `units ${k} and ${k + 1}: similarity ${s.toFixed(3)}`;
-      points.append(svg("circle", { cx: f.x(k + 0.5).toFixed(1), cy: f.y(s).toFixed(1), r: 3, class: "point", "data-s": s }, title));
+    curve.forEach((c, k) => {
+      const title = `units ${k} and ${k + 1}: ${data.similarity || "tfidf"} similarity ${sims[k].toFixed(3)}` +
+        (curve === sims ? "" : `, cohesion ${c.toFixed(3)}`);
+      points.append(svg("circle", { cx: f.x(k + 0.5).toFixed(1), cy: f.y(c).toFixed(1), r: 3, class: "point", "data-s": c }, title));
     });
     plot.append(points);
     const rule = svg("line", { x1: f.L, x2: f.W - f.R, y1: f.y(threshold), y2: f.y(threshold), class: "threshold", id: "threshold-line" });
@@ -668,6 +686,7 @@
   function previewThreshold(threshold) {
     const sims = state.result && state.result.semantic ? state.result.semantic.similarities : [];
     const f = plotFrame(sims.length);
+    const cohesive = Boolean(state.result && state.result.semantic && Array.isArray(state.result.semantic.cohesion));
     const rule = $("threshold-line");
     if (rule) {
       rule.setAttribute("y1", f.y(threshold));
@@ -680,15 +699,21 @@
       splits += below;
     }
     $("threshold-value").value = threshold.toFixed(2);
-    $("threshold-preview").textContent = `${splits} split${splits === 1 ? "" : "s"} below the line before size limits.`;
+    $("threshold-preview").textContent = `${splits} split${splits === 1 ? "" : "s"} below the line before size limits` +
+      (cohesive ? " (the line is on the cohesion curve)." : ".");
   }
 
   function useThreshold(threshold, { now = false } = {}) {
     previewThreshold(threshold);
     const field = state.fields.get("threshold");
     if (field) field.input.value = String(threshold);
+    // A threshold read off the cohesion curve applies to it only with the depth method.
+    const semantic = state.result && state.result.semantic;
+    const method = semantic && Array.isArray(semantic.cohesion) ? { threshold_method: "depth" } : {};
+    const methodField = state.fields.get("threshold_method");
+    if (methodField && method.threshold_method) methodField.input.value = "depth";
     clearTimeout(state.sliderTimer);
-    const run = () => runChunking(field ? {} : { threshold });
+    const run = () => runChunking(field ? (methodField ? {} : method) : { threshold, ...method });
     if (now) run();
     else state.sliderTimer = setTimeout(run, SLIDER_DELAY_MS);
   }
@@ -1014,6 +1039,7 @@
     const slider = $("threshold");
     slider.addEventListener("input", () => useThreshold(Number(slider.value)));
     slider.addEventListener("change", () => useThreshold(Number(slider.value), { now: true }));
+    $("similarity").addEventListener("change", () => useSimilarity($("similarity").value));
   }
 
   /** Strategies come from GET /'s catalogue; /semantic-chunking's own options from its OpenAPI schema. */

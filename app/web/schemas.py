@@ -550,6 +550,14 @@ class SemanticGroup(BaseModel):
     boundary_similarity: BoundarySimilarity
 
 
+class ThresholdChoice(BaseModel):
+    """A threshold to send back, and how many groups it gives with the request's other options."""
+
+    model_config = RESPONSE
+    threshold: Similarity
+    groups: Offset
+
+
 class SemanticResponse(BaseModel):
     """The groups of one text, with the similarity curve and the thresholds that explain them."""
 
@@ -557,15 +565,31 @@ class SemanticResponse(BaseModel):
     chunks: list[str] = Field(description="The groups' texts, in order.")
     metadata: list[SemanticChunkMetadata] = Field(description="metadata[i] describes chunks[i].")
     initial_chunks: list[str] = Field(description="The units (sentences or paragraphs), in order.")
+    similarity: Literal["tfidf", "embeddings"] = Field(description="How the units were compared.")
     similarities: list[Similarity] = Field(
         description="similarities[i]: between unit i and unit i + 1, rounded to 6 decimals."
     )
-    threshold: Similarity | None = Field(description="Units split where similarity < threshold.")
+    cohesion: list[Similarity] | None = Field(
+        description=(
+            "With threshold_method depth: cohesion[i] is 1 - the depth of the valley at gap i (1 where"
+            " no valley may split), and threshold, threshold ranges and group link values refer to it;"
+            " null otherwise (they refer to similarities)."
+        )
+    )
+    threshold: Similarity | None = Field(
+        description="Units split where the curve (cohesion or similarity) < threshold."
+    )
     threshold_method: ThresholdMethod | None = Field(
         description="The method that chose `threshold`; null when the request gave it."
     )
     suggested_threshold: Similarity | None = Field(
         description="Middle of the thresholds giving the same split as `threshold`, before size bounds."
+    )
+    threshold_choices: list[ThresholdChoice] = Field(
+        description=(
+            "The suggested threshold and a few giving fewer or more groups, ascending,"
+            " each with its group count."
+        )
     )
     groups: list[SemanticGroup] = Field(description="groups[i] describes chunks[i].")
     document: DocumentInfo | None = _DOCUMENT

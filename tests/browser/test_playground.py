@@ -11,6 +11,7 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 
 from tests.browser.conftest import SAMPLE, Playground
 from tests.conftest import ROOT
@@ -318,8 +319,10 @@ def test_semantic_plot_has_a_point_per_similarity_and_the_slider_rechunks(page: 
     page.set_text(SAMPLE)
     page.choose("/semantic-chunking")
     page.option("window", "1")
+    # The gap method thresholds the similarities themselves (depth, the default, their cohesion).
+    Select(page.find("#opt-threshold_method")).select_by_value("gap")
     assert page.run() == "idle"
-    _, expected = page.api("/semantic-chunking", {"text": SAMPLE, "window": 1})
+    _, expected = page.api("/semantic-chunking", {"text": SAMPLE, "window": 1, "threshold_method": "gap"})
     assert len(expected["similarities"]) > 3
     assert plot_points(page) == len(expected["similarities"])
     assert page.drawn_chunks() == list(range(len(expected["chunks"])))
@@ -334,7 +337,10 @@ def test_semantic_plot_has_a_point_per_similarity_and_the_slider_rechunks(page: 
 
     counts = {}
     for key, threshold in ((Keys.END, 1.0), (Keys.HOME, 0.0)):
-        status, at = page.api("/semantic-chunking", {"text": SAMPLE, "window": 1, "threshold": threshold})
+        status, at = page.api(
+            "/semantic-chunking",
+            {"text": SAMPLE, "window": 1, "threshold": threshold, "threshold_method": "gap"},
+        )
         assert status == 200
         assert slide(page, key) == "idle"
         counts[threshold] = len(at["chunks"])
@@ -351,8 +357,9 @@ def test_a_group_suggested_threshold_reproduces_the_group(page: Playground) -> N
     page.set_text(SAMPLE)
     page.choose("/semantic-chunking")
     page.option("window", "0")
+    Select(page.find("#opt-threshold_method")).select_by_value("gap")
     assert page.run() == "idle"
-    _, expected = page.api("/semantic-chunking", {"text": SAMPLE, "window": 0})
+    _, expected = page.api("/semantic-chunking", {"text": SAMPLE, "window": 0, "threshold_method": "gap"})
     stable = [i for i, g in enumerate(expected["groups"]) if g["suggested_threshold"] is not None]
     assert stable
     g = stable[0]
@@ -361,7 +368,9 @@ def test_a_group_suggested_threshold_reproduces_the_group(page: Playground) -> N
     page.find(f"#groups tbody tr:nth-child({g + 1}) button").click()
     assert page.wait_state("idle") == "idle"
     threshold = expected["groups"][g]["suggested_threshold"]
-    _, at = page.api("/semantic-chunking", {"text": SAMPLE, "window": 0, "threshold": threshold})
+    _, at = page.api(
+        "/semantic-chunking", {"text": SAMPLE, "window": 0, "threshold": threshold, "threshold_method": "gap"}
+    )
     assert page.drawn_chunks() == list(range(len(at["chunks"])))
     group = expected["groups"][g]
     assert {"start": group["start"], "end": group["end"]} in [
@@ -425,3 +434,32 @@ def test_sizes_in_tokens_with_a_chosen_tokenizer(page: Playground) -> None:
     tip = page.find("#tip")
     page.wait(lambda d: tip.is_displayed())
     assert f"size {expected['metadata'][1]['size']} tokens (o200k_base)" in tip.text
+
+
+def plotted(page: Playground) -> list[float]:
+    return page.js(
+        "return [...document.querySelectorAll('#plot circle.point')].map((c) => Number(c.dataset.s))"
+    )
+
+
+def test_the_similarity_selector_plots_the_chosen_curve(page: Playground) -> None:
+    page.set_text(SAMPLE)
+    page.choose("/semantic-chunking")
+    assert page.run() == "idle"
+    _, tfidf = page.api("/semantic-chunking", {"text": SAMPLE})
+    # At defaults the depth method thresholds the cohesion of the TF-IDF curve: that is what is plotted.
+    assert tfidf["similarity"] == "tfidf" and plotted(page) == tfidf["cohesion"]
+    assert page.js("return document.querySelectorAll('#plot polyline.cohesion').length") == 1
+    assert page.find("#similarity").get_attribute("value") == "tfidf"
+
+    page.js("document.body.dataset.state = 'submitted'")
+    Select(page.find("#similarity")).select_by_value("embeddings")
+    assert page.wait_state("idle") == "idle"
+    _, vectors = page.api("/semantic-chunking", {"text": SAMPLE, "similarity": "embeddings"})
+    assert vectors["similarities"] != tfidf["similarities"]
+    assert plotted(page) == vectors["cohesion"]
+    assert page.find("#opt-similarity").get_attribute("value") == "embeddings"
+    assert '"similarity":"embeddings"' in page.find("#curl-chunk").text
+    assert page.drawn_chunks() == list(range(len(vectors["chunks"])))
+    assert "embeddings similarities" in page.find("#plot-summary").text
+    assert not page.console_errors()

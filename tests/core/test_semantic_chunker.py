@@ -25,7 +25,7 @@ def test_two_topics_by_hand():
     # Terms: {bee, make, honey, hive}, {hive, hold, honey, bee}, {chess, board, game},
     # {chess, board, squar}; shared terms occur in 2 of 4 units, the others in 1.
     shared, own = idf(4, 2), idf(4, 1)
-    result = analyze(TEXT, SemanticOptions(window=0))
+    result = analyze(TEXT, SemanticOptions(window=0, threshold_method="gap"))
     assert [TEXT[s:e] for s, e in result.units] == [
         "Bees make honey in the hive.",
         "The hive holds honey and bees.",
@@ -75,7 +75,7 @@ def test_empty_text(text):
 def test_one_unit():
     result = analyze("  Just one sentence here.  ", SemanticOptions())
     assert result.units == [(2, 25)] and result.similarities.size == 0
-    assert result.threshold is None and result.threshold_method == "gap"
+    assert result.threshold is None and result.threshold_method == "depth"
     assert result.groups == [Group(0, 0)]
     assert result.stats[0].threshold_range == (0.0, 1.0) and result.stats[0].suggested_threshold == 0.5
 

@@ -38,7 +38,7 @@ OPTIONS = st.fixed_dictionaries(
         "split_by": st.sampled_from(["sentence", "paragraph"]),
         "window": st.integers(0, 4),
         "threshold": st.none() | st.floats(0, 1),
-        "threshold_method": st.sampled_from(sorted(DEFAULT_AMOUNTS)),
+        "threshold_method": st.none() | st.sampled_from(sorted(DEFAULT_AMOUNTS)),
         "threshold_amount": st.none() | st.floats(0, 100),
     }
 )
@@ -48,11 +48,19 @@ SIZES = st.fixed_dictionaries({"min_chunk_size": st.none() | st.integers(1, 120)
 
 
 def unbounded(options, threshold, max_chunk_size=None):
-    """The same units and window with an explicit threshold, and no bound but an optional maximum."""
+    """The same units, window and curve with an explicit threshold, and no bound but an optional maximum.
+
+    The curve is the cohesion when the method in force was ``depth`` (named, or
+    chosen for a null threshold), else the similarities.
+    """
+    method = options["threshold_method"]
+    if method is None and options["threshold"] is None:
+        method = "depth"
     return SemanticOptions(
         split_by=options["split_by"],
         window=options["window"],
         threshold=threshold,
+        threshold_method=method,
         max_chunk_size=max_chunk_size,
     )
 
@@ -131,7 +139,9 @@ def test_sending_the_reported_threshold_back_gives_the_same_groups(text, options
     result = analyze(text, SemanticOptions(**options, **sizes))
     if result.threshold is None:
         return
-    explicit = {**options, "threshold": result.threshold}
+    # Sent back with the method that was in force, the threshold applies to the same curve.
+    method = result.threshold_method or options["threshold_method"]
+    explicit = {**options, "threshold": result.threshold, "threshold_method": method}
     assert analyze(text, SemanticOptions(**explicit, **sizes)).groups == result.groups
 
 

@@ -18,10 +18,13 @@ KEYS = [
     "chunks",
     "metadata",
     "initial_chunks",
+    "similarity",
     "similarities",
+    "cohesion",
     "threshold",
     "threshold_method",
     "suggested_threshold",
+    "threshold_choices",
     "groups",
 ]
 GROUP_KEYS = [
@@ -43,7 +46,7 @@ def post(client, **fields):
 
 
 def test_shape_and_offsets(client):
-    body = post(client, text=TEXT, window=0)
+    body = post(client, text=TEXT, window=0, threshold_method="gap")
     assert list(body) == KEYS
     SemanticResponse.model_validate(body)
     assert body["chunks"] == [BEES, CHESS]
@@ -65,13 +68,18 @@ def test_shape_and_offsets(client):
     assert low < first["suggested_threshold"] <= high
 
 
-def test_returned_group_thresholds_reproduce_the_groups(client):
-    body = post(client, text=TEXT * 2, window=1)
+@pytest.mark.parametrize("method", ["depth", "gap"])
+def test_returned_group_thresholds_reproduce_the_groups(client, method):
+    # A threshold sent back with the method that chose it applies to the same curve.
+    options = {"text": TEXT * 2, "window": 1, "threshold_method": method}
+    body = post(client, **options)
     for group in body["groups"]:
-        again = post(client, text=TEXT * 2, window=1, threshold=group["suggested_threshold"])
+        again = post(client, **options, threshold=group["suggested_threshold"])
         assert group["members"] in [g["members"] for g in again["groups"]]
-    again = post(client, text=TEXT * 2, window=1, threshold=body["suggested_threshold"])
+    again = post(client, **options, threshold=body["suggested_threshold"])
     assert again["chunks"] == body["chunks"]
+    for choice in body["threshold_choices"]:
+        assert len(post(client, **options, threshold=choice["threshold"])["groups"]) == choice["groups"]
 
 
 def test_explicit_threshold_has_no_method(client):
@@ -147,10 +155,13 @@ def test_empty_and_one_unit(client):
         "chunks": [],
         "metadata": [],
         "initial_chunks": [],
+        "similarity": "tfidf",
         "similarities": [],
+        "cohesion": [],
         "threshold": None,
-        "threshold_method": "gap",
+        "threshold_method": "depth",
         "suggested_threshold": None,
+        "threshold_choices": [],
         "groups": [],
     }
     body = post(client, text="Only one.")
@@ -247,8 +258,9 @@ def test_semantic_strategy_of_chunking(client):
         "split_by": "sentence",
         "unit": "chars",
         "window": 0,
+        "similarity": "tfidf",
         "threshold": None,
-        "threshold_method": "gap",
+        "threshold_method": None,
         "threshold_amount": None,
         "min_chunk_size": None,
         "max_chunk_size": None,
@@ -277,7 +289,7 @@ def test_listed_in_service_info_and_openapi(client):
     options = info["strategies"]["semantic"]["options"]
     assert options["split_by"]["anyOf"][0]["enum"] == ["sentence", "paragraph"]
     assert options["unit"]["enum"] == ["chars", "words", "tokens", "sentence", "paragraph"]
-    assert options["window"]["default"] == 2
+    assert options["window"]["default"] is None
     assert options["chunk_size"]["default"] == 1000
     spec = client.get("/openapi.json").get_json()
     operation = spec["paths"]["/semantic-chunking"]["post"]

@@ -55,6 +55,7 @@ def test_params_echo_the_new_options_with_defaults(client):
         "chunk_size": 1000,
         "chunk_overlap": 0,
         "unit": "chars",
+        "similarity": "tfidf",
         "segmentation": ["recursive"],
     }
 

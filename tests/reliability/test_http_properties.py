@@ -150,6 +150,10 @@ def check_groups(text: str, body: dict[str, Any], options: dict[str, Any]) -> No
     units, sims, groups = body["initial_chunks"], body["similarities"], body["groups"]
     assert len(sims) == max(len(units) - 1, 0)
     assert all(0 <= s <= 1 and round(s, 6) == s for s in sims)
+    # Group statistics describe the curve thresholds apply to: the cohesion (depth) or the similarities.
+    if body["cohesion"] is not None:
+        assert len(body["cohesion"]) == len(sims)
+        sims = body["cohesion"]
     assert [m for g in groups for m in g["members"]] == list(range(len(units)))
     assert all(g["members"] == list(range(g["members"][0], g["members"][-1] + 1)) for g in groups)
     assert len(body["chunks"]) == len(groups) == len(body["metadata"])
@@ -186,7 +190,9 @@ def test_semantic_chunking_groups_over_http(text, data):
     assert client.post("/semantic-chunking", json={"text": text, **options}).get_json() == body
     if body["threshold"] is not None and options.get("threshold") is None:
         # Sending the chosen threshold back gives the same groups.
+        method = body["threshold_method"]
         again = client.post(
-            "/semantic-chunking", json={"text": text, **options, "threshold": body["threshold"]}
+            "/semantic-chunking",
+            json={"text": text, **options, "threshold": body["threshold"], "threshold_method": method},
         )
         assert again.get_json()["groups"] == body["groups"]

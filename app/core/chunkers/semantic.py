@@ -1,11 +1,14 @@
-"""Semantic chunking without an embedding model: TF-IDF similarity between neighbouring units.
+"""Semantic chunking: similarity between neighbouring units, by TF-IDF or static word embeddings.
 
-The text is split into units (sentences or paragraphs); the similarity across
-each gap between two units is measured (:mod:`app.core.chunkers.similarity`);
-units are split where it is below a threshold, given or chosen from the curve
+The text is split into units (sentences or paragraphs); a heading line joins
+the unit it opens, so no group is a heading alone. The similarity across each
+gap between two units is measured (:mod:`app.core.chunkers.similarity`, with
+TF-IDF or the WordLlama vectors of :mod:`app.core.embeddings`); units are split
+where the curve is below a threshold, given or chosen from it
 (:mod:`app.core.chunkers.thresholds`); then size bounds are enforced and every
 group is described by the thresholds that would reproduce it
-(:mod:`app.core.chunkers.grouping`).
+(:mod:`app.core.chunkers.grouping`). A group is at most
+``DEFAULT_MAX_CHUNK_SIZE`` characters unless ``max_chunk_size`` says otherwise.
 
 What is grouped is ``split_by`` (sentences or paragraphs). Sizes
 (``min_chunk_size``, ``max_chunk_size``, and ``chunk_size`` for the
@@ -30,6 +33,7 @@ from typing import Literal
 
 import numpy as np
 
+from app.core import embeddings
 from app.core.chunkers.base import (
     MAX_CHUNK_SIZE,
     Chunker,
@@ -53,17 +57,40 @@ from app.core.chunkers.grouping import (
     split_below,
     split_oversize,
 )
+from app.core.chunkers.heading_lines import join_headings
 from app.core.chunkers.packing import Sizer, overlap_start
 from app.core.chunkers.punkt import split_sentences
 from app.core.chunkers.recursive import PARAGRAPH_BREAK, split_at, split_recursive
-from app.core.chunkers.similarity import adjacent_similarities
-from app.core.chunkers.thresholds import Floats, ThresholdMethod, choose_threshold, suggest_threshold
+from app.core.chunkers.similarity import adjacent_similarities, embedding_similarities
+from app.core.chunkers.thresholds import (
+    EMBEDDINGS_DEPTH_AMOUNT,
+    Floats,
+    ThresholdMethod,
+    alternative_thresholds,
+    choose_threshold,
+    cohesion,
+    suggest_threshold,
+)
 from app.core.types import Chunk
 
 SemanticUnit = Literal["sentence", "paragraph"]
+Similarity = Literal["tfidf", "embeddings"]
 _WORD = re.compile(r"\S+")
 # The size units, and the deprecated spelling of split_by that unit once was.
 SemanticSizeUnit = Literal["chars", "words", "tokens", "sentence", "paragraph"]
+
+#: Largest group at defaults, in the size unit: a person reading the groups, or
+#: an embedding model taking them, is served badly by one group holding most of
+#: a long document (a licence text used to come back as five groups, one of
+#: 27,000 characters).
+DEFAULT_MAX_CHUNK_SIZE = 4000
+
+#: ``window`` when none is given, by similarity: TF-IDF vectors of a few
+#: sentences share few words, so they need a wider window than embeddings
+#: (chosen on the development half of ``benchmarks/data/segmentation``, with
+#: the ``depth`` method: boundary F1 0.83 at 4 against 0.79 at 2 for TF-IDF,
+#: 0.83 at 3 against 0.82 at 2 for embeddings).
+DEFAULT_WINDOWS: dict[str, int] = {"tfidf": 4, "embeddings": 3}
 
 #: Widest window accepted; a window wider than the text is cut to it anyway.
 MAX_WINDOW = 100
@@ -84,17 +111,34 @@ class SemanticOptions:
     tokenizer: str | None = option(
         None, doc="The tokenizer that counts tokens when unit is tokens (default cl100k_base)."
     )
-    window: int = option(
-        2, ge=0, le=MAX_WINDOW, doc="Neighbouring units each side of a gap takes in when it is measured."
+    similarity: Similarity = option(
+        "tfidf",
+        doc="How units are compared: tfidf (shared words) or embeddings (WordLlama word vectors, offline).",
+    )
+    window: int | None = option(
+        None,
+        ge=0,
+        le=MAX_WINDOW,
+        doc=(
+            "Neighbouring units each side of a gap takes in when it is measured;"
+            " null for 4 (tfidf) or 3 (embeddings)."
+        ),
     )
     threshold: float | None = option(
         None,
         ge=0,
         le=1,
-        doc="Split where the similarity is below this; null to choose it by threshold_method.",
+        doc=(
+            "Split where the curve (the similarities, or their cohesion with threshold_method depth)"
+            " is below this; null to choose it by threshold_method."
+        ),
     )
-    threshold_method: ThresholdMethod = option(
-        "gap", doc="How a null threshold is chosen: gap, percentile, std, iqr or gradient."
+    threshold_method: ThresholdMethod | None = option(
+        None,
+        doc=(
+            "How a null threshold is chosen: depth, gap, percentile, std, iqr or gradient; null for depth."
+            " A given threshold applies to the similarities, or to their cohesion when this is depth."
+        ),
     )
     threshold_amount: float | None = option(
         None,
@@ -109,7 +153,10 @@ class SemanticOptions:
         doc="Merge a smaller group into its more similar neighbour (in unit).",
     )
     max_chunk_size: int | None = option(
-        None, ge=1, le=MAX_CHUNK_SIZE, doc="Split a larger group at its weakest link (in unit)."
+        None,
+        ge=1,
+        le=MAX_CHUNK_SIZE,
+        doc="Split a larger group at its weakest link (in unit); null for 4000.",
     )
 
     def __post_init__(self) -> None:
@@ -148,19 +195,27 @@ class SemanticAnalysis:
     Attributes:
         units: ``(start, end)`` of each unit (the initial chunks).
         similarities: ``len(units) - 1`` adjacent similarities.
+        curve: What thresholds apply to: the similarities, or their
+            cohesion for the ``depth`` method (see :mod:`app.core.chunkers.thresholds`).
         threshold: The threshold applied; None when nothing was measured.
         threshold_method: The method that chose it; None when it was given.
+        cohesive: Whether ``curve`` is the cohesion (``depth``) rather than the similarities.
         suggested_threshold: Middle of the thresholds giving the same split
             as ``threshold``, before size bounds.
+        alternatives: ``(threshold, groups)`` for a few thresholds giving
+            fewer or more groups than ``threshold``, size bounds applied.
         groups: The final groups, in order.
         stats: One :class:`GroupStats` per group.
     """
 
     units: list[tuple[int, int]]
     similarities: Floats
+    curve: Floats
     threshold: float | None
     threshold_method: ThresholdMethod | None
+    cohesive: bool
     suggested_threshold: float | None
+    alternatives: list[tuple[float, int]]
     groups: list[Group]
     stats: list[GroupStats]
     sizer: Sizer | None = field(default=None, compare=False)
@@ -173,14 +228,17 @@ class SemanticAnalysis:
 def split_units(
     text: str, unit: SemanticUnit, limit: int | None = None, sizer: Sizer | None = None
 ) -> list[tuple[int, int]]:
-    """Trimmed unit spans, each cut to at most ``limit`` by the recursive rules.
+    """Trimmed unit spans, headings joined, each cut to at most ``limit`` by the recursive rules.
 
-    ``limit`` is in the unit of ``sizer`` (characters when there is none).
+    ``limit`` is in the unit of ``sizer`` (characters when there is none). A
+    heading joins before the cut, so only a limit smaller than a heading and
+    its first sentence can part them again.
     """
     if unit == "sentence":
         spans = split_sentences(text)
     else:
         spans = [(s, e) for s, e in split_at(text, 0, len(text), PARAGRAPH_BREAK)]
+    spans = join_headings(text, spans)
     if limit is None or (sizer is None and all(e - s <= limit for s, e in spans)):
         return spans
     sizer = sizer or Sizer(text, "chars", limit)
@@ -230,6 +288,14 @@ def _fit_groups(
     return out
 
 
+def measure(texts: list[str], options: SemanticOptions) -> Floats:
+    """The adjacent similarities of the units by the chosen ``similarity``."""
+    window = DEFAULT_WINDOWS[options.similarity] if options.window is None else options.window
+    if options.similarity == "embeddings":
+        return embedding_similarities(texts, window, embeddings.model())
+    return adjacent_similarities(texts, window)
+
+
 def analyze(
     text: str, options: SemanticOptions, limit: int | None = None, stage: Stage = no_stage
 ) -> SemanticAnalysis:
@@ -245,18 +311,69 @@ def analyze(
     Returns:
         The analysis; offsets are code points into ``text``.
     """
-    bounds = [b for b in (options.max_chunk_size, limit) if b is not None]
-    limit = min(bounds) if bounds else None
+    limit = ceiling(options) if limit is None else min(limit, ceiling(options))
     sizer = None
     if options.unit in ("words", "tokens"):
         unit: Unit = "tokens" if options.unit == "tokens" else "words"
-        sizer = Sizer(text, unit, limit or MAX_CHUNK_SIZE, options.tokenizer)
+        sizer = Sizer(text, unit, limit, options.tokenizer)
     with stage("split"):
         units = split_units(text, options.split_by or "sentence", limit, sizer)
     with stage("vectorise"):
-        sims = adjacent_similarities([text[s:e] for s, e in units], options.window)
+        sims = measure([text[s:e] for s, e in units], options)
     with stage("group"):
         return _group(text, units, sims, options, limit, sizer)
+
+
+def ceiling(options: SemanticOptions) -> int:
+    """The largest group: ``max_chunk_size``, or ``DEFAULT_MAX_CHUNK_SIZE`` when it is null.
+
+    Null stands for the default rather than for no bound, so that a query
+    string or a form, which cannot say null, means the same as JSON; the
+    largest accepted value, ``MAX_CHUNK_SIZE``, is as good as no bound.
+    """
+    return DEFAULT_MAX_CHUNK_SIZE if options.max_chunk_size is None else options.max_chunk_size
+
+
+def _method(options: SemanticOptions) -> ThresholdMethod | None:
+    """The method in force: the one named, else ``depth`` for a null threshold, else none."""
+    if options.threshold_method is None and options.threshold is None:
+        return "depth"
+    return options.threshold_method
+
+
+def _amount(options: SemanticOptions) -> float | None:
+    if options.threshold_amount is None and options.similarity == "embeddings":
+        return EMBEDDINGS_DEPTH_AMOUNT if _method(options) == "depth" else None
+    return options.threshold_amount
+
+
+class _Grouper:
+    """Groups for any threshold on one curve, size bounds applied."""
+
+    def __init__(
+        self,
+        text: str,
+        units: list[tuple[int, int]],
+        curve: Floats,
+        options: SemanticOptions,
+        limit: int | None,
+        sizer: Sizer | None,
+    ):
+        self.units, self.curve, self.options, self.limit, self.sizer = units, curve, options, limit, sizer
+        self.starts, self.ends = _positions(text, units, sizer)
+
+    def groups(self, threshold: float | None) -> list[Group]:
+        # threshold is None only for a single unit (or none), which split_below keeps whole.
+        groups = (
+            [] if not self.units else split_below(self.curve, threshold if threshold is not None else 0.0)
+        )
+        if self.limit is not None:
+            groups = split_oversize(groups, self.curve, self.starts, self.ends, self.limit)
+        if self.options.min_chunk_size is not None:
+            groups = merge_small(
+                groups, self.curve, self.starts, self.ends, self.options.min_chunk_size, self.limit
+            )
+        return _fit_groups(groups, self.curve, self.units, self.sizer, self.limit)
 
 
 def _group(
@@ -267,20 +384,28 @@ def _group(
     limit: int | None,
     sizer: Sizer | None,
 ) -> SemanticAnalysis:
-    method = options.threshold_method if options.threshold is None else None
+    method = _method(options)
+    curve = cohesion(sims) if method == "depth" else sims
     threshold = options.threshold
     if threshold is None:
-        threshold = choose_threshold(sims, options.threshold_method, options.threshold_amount)
-    # threshold is None only for a single unit (or none), which split_below keeps whole.
-    groups = [] if not units else split_below(sims, threshold if threshold is not None else 0.0)
-    starts, ends = _positions(text, units, sizer)
-    if limit is not None:
-        groups = split_oversize(groups, sims, starts, ends, limit)
-    if options.min_chunk_size is not None:
-        groups = merge_small(groups, sims, starts, ends, options.min_chunk_size, limit)
-    groups = _fit_groups(groups, sims, units, sizer, limit)
-    suggested = suggest_threshold(sims, threshold) if threshold is not None else None
-    return SemanticAnalysis(units, sims, threshold, method, suggested, groups, describe(groups, sims), sizer)
+        threshold = choose_threshold(sims, method or "depth", _amount(options))
+    grouper = _Grouper(text, units, curve, options, limit, sizer)
+    groups = grouper.groups(threshold)
+    suggested = suggest_threshold(curve, threshold) if threshold is not None else None
+    others = [(t, len(grouper.groups(t))) for t in alternative_thresholds(curve, threshold)]
+    return SemanticAnalysis(
+        units,
+        sims,
+        curve,
+        threshold,
+        method if options.threshold is None else None,
+        method == "depth",
+        suggested,
+        others,
+        groups,
+        describe(groups, curve),
+        sizer,
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -315,7 +440,7 @@ class SemanticChunker(SemanticOptions, Chunker):
     def chunk(self, text: str) -> list[Chunk]:
         """Split ``text`` into semantic groups, returned as chunks."""
         result = analyze(text, self, self.chunk_size)
-        limit = min(self.chunk_size, self.max_chunk_size or self.chunk_size)
+        limit = min(self.chunk_size, ceiling(self))
         size = _span_size(text, result.sizer)
         chunks = []
         previous: Group | None = None

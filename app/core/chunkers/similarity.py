@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import chain
+from typing import TypeVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -27,6 +28,7 @@ from numpy.typing import NDArray
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from app.core.analysis import analyze_many, words
+from app.core.embeddings import StaticEmbeddings
 
 #: Decimal places every similarity is rounded to, before any comparison, so
 #: the numbers a client sees are exactly the numbers thresholds were applied to.
@@ -127,3 +129,53 @@ def similarities_from_counts(counts: sp.csr_matrix | None, n: int, window: int) 
     dots[empty] = EMPTY_SIMILARITY
     result: NDArray[np.float64] = np.clip(np.round(dots, DECIMALS), 0.0, 1.0)
     return result
+
+
+def embedding_similarities(texts: Sequence[str], window: int, model: StaticEmbeddings) -> NDArray[np.float64]:
+    """Cosine similarity across each gap of the summed token vectors of the units each side.
+
+    The sides are the same as for TF-IDF: units ``i - window .. i`` and
+    ``i + 1 .. i + 1 + window``. Each side is a sum of at most ``window + 1``
+    unit vectors, added as shifted copies (a few float32 additions, where
+    running sums over the whole text would need float64 to stay exact).
+
+    Args:
+        texts: The units, in order.
+        window: Neighbouring units each side of a gap takes in.
+        model: The token vectors.
+
+    Returns:
+        ``len(texts) - 1`` similarities, clipped to [0, 1] and rounded to
+        ``DECIMALS``; ``EMPTY_SIMILARITY`` where a side has no token.
+    """
+    n = len(texts)
+    if n < 2:
+        return np.zeros(0)
+    window = min(window, n - 1)
+    vectors, counts = model.sums(texts)
+    left, right = _side_sums(vectors, window)
+    left_tokens, right_tokens = _side_sums(counts.reshape(n, 1), window)
+    dots = np.einsum("ij,ij->i", left, right, dtype=np.float64)
+    norms = np.sqrt(np.einsum("ij,ij->i", left, left, dtype=np.float64))
+    norms *= np.sqrt(np.einsum("ij,ij->i", right, right, dtype=np.float64))
+    empty = (left_tokens[:, 0] == 0) | (right_tokens[:, 0] == 0) | (norms == 0)
+    dots = np.divide(dots, norms, out=np.full(n - 1, EMPTY_SIMILARITY), where=~empty)
+    result: NDArray[np.float64] = np.clip(np.round(dots, DECIMALS), 0.0, 1.0)
+    return result
+
+
+Rows = TypeVar("Rows", NDArray[np.float32], NDArray[np.int64])
+
+
+def _side_sums(rows: Rows, window: int) -> tuple[Rows, Rows]:
+    """For each gap ``i``: the sum of rows ``i - window .. i``, and of rows ``i + 1 .. i + 1 + window``."""
+    n = rows.shape[0]
+    padded = np.concatenate(
+        [np.zeros((window, rows.shape[1]), rows.dtype), rows, np.zeros_like(rows[:window])]
+    )
+    # padded[k + window] is rows[k]; ends[j] sums rows j - window .. j, starts[j] rows j .. j + window.
+    ends, starts = rows.copy(), rows.copy()
+    for k in range(1, window + 1):
+        ends += padded[window - k : window - k + n]
+        starts += padded[window + k : window + k + n]
+    return ends[: n - 1], starts[1:]

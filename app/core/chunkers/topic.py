@@ -10,8 +10,13 @@ Each topic segment becomes one or more chunks: a segment larger than
 ``chunk_size`` is split by the recursive rules (paragraphs first); chunks
 never span two segments, and overlap repeats text only within a segment.
 
+With ``similarity: "embeddings"`` the segments come instead from the
+semantic pipeline (:func:`app.core.chunkers.semantic.analyze`): sentence
+units compared by WordLlama vectors, boundaries at the deep valleys of the
+curve (the ``depth`` method), no size bound; it needs no paragraph breaks.
+
 Metadata: ``topic`` numbers the segments from 1, and ``segmentation`` says
-how the chunk's segment was found: ``"texttiling"``, or ``"recursive"`` when
+how the chunk's segment was found: ``"embeddings"``, ``"texttiling"``, or ``"recursive"`` when
 TextTiling could not run on that part of the text (fewer than two
 paragraphs, too little text for its windows, or no English words) and the
 part was split by the recursive rules alone, as ``recursive`` would. The
@@ -37,9 +42,10 @@ from typing import ClassVar, Protocol
 
 from nltk.tokenize.texttiling import TextTilingTokenizer
 
-from app.core.chunkers.base import SizeOptions
+from app.core.chunkers.base import MAX_CHUNK_SIZE, SizeOptions, option
 from app.core.chunkers.packing import Span, trim
 from app.core.chunkers.recursive import PARAGRAPH_BREAK, split_at
+from app.core.chunkers.semantic import SemanticOptions, Similarity, analyze
 from app.core.chunkers.units import pack_unit_spans
 from app.core.lexicon import stop_words
 from app.core.types import Chunk
@@ -50,6 +56,7 @@ from app.core.types import Chunk
 WINDOW_CHARS = 50_000
 
 TEXTTILING = "texttiling"
+EMBEDDINGS = "embeddings"
 RECURSIVE = "recursive"
 
 # What TextTiling raises on a text it cannot segment: ValueError for no
@@ -166,16 +173,25 @@ def _tile(text: str, start: int, end: int) -> list[Span] | None:
     return spans
 
 
-def segment_topics(text: str) -> list[tuple[Span, str]]:
+def _embedding_segments(text: str) -> list[tuple[Span, str]]:
+    """Segments from the semantic pipeline over sentences compared by word embeddings."""
+    result = analyze(text, SemanticOptions(similarity="embeddings", max_chunk_size=MAX_CHUNK_SIZE))
+    return [(Span(*result.span(g)), EMBEDDINGS) for g in result.groups]
+
+
+def segment_topics(text: str, similarity: Similarity = "tfidf") -> list[tuple[Span, str]]:
     """Cut ``text`` into topic segments.
 
     Args:
         text: The source.
+        similarity: ``tfidf`` for TextTiling, ``embeddings`` for the semantic pipeline.
 
     Returns:
         Untrimmed, ordered segment spans covering the text's content, each
         with how it was found (``"texttiling"`` or ``"recursive"``).
     """
+    if similarity == EMBEDDINGS:
+        return _embedding_segments(text)
     paragraphs = split_at(text, 0, len(text), PARAGRAPH_BREAK)
     segments: list[tuple[Span, str]] = []
     for window in _windows(paragraphs):
@@ -194,11 +210,16 @@ class TopicChunker(SizeOptions):
 
     REPORTED_IN_PARAMS: ClassVar[tuple[str, ...]] = ("segmentation",)
 
+    similarity: Similarity = option(
+        "tfidf",
+        doc="tfidf: NLTK TextTiling over paragraphs; embeddings: WordLlama word vectors over sentences.",
+    )
+
     def chunk(self, text: str) -> list[Chunk]:
         """Split ``text`` at topic shifts; see the module docstring for the fallback."""
         units: list[Span] = []
         found: list[tuple[int, str]] = []
-        for span, method in segment_topics(text):
+        for span, method in segment_topics(text, self.similarity):
             unit = trim(text, span.start, span.end)
             if unit is not None:
                 units.append(unit)

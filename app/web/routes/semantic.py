@@ -43,6 +43,14 @@ def _group_payload(analysis: SemanticAnalysis, index: int) -> dict[str, Any]:
     }
 
 
+def _choices(analysis: SemanticAnalysis) -> list[dict[str, Any]]:
+    """The suggested threshold and a few others, each with the number of groups it gives."""
+    choices = list(analysis.alternatives)
+    if analysis.suggested_threshold is not None:
+        choices.append((analysis.suggested_threshold, len(analysis.groups)))
+    return [{"threshold": t, "groups": n} for t, n in sorted(set(choices))]
+
+
 def semantic_payload(text: str, analysis: SemanticAnalysis, options: SemanticOptions) -> dict[str, Any]:
     """Serialise an analysis in the documented order; sizes are in the options' unit."""
     spans = [analysis.span(g) for g in analysis.groups]
@@ -53,10 +61,13 @@ def semantic_payload(text: str, analysis: SemanticAnalysis, options: SemanticOpt
             {"start": s, "end": e, "size": measure(text[s:e], unit, options.tokenizer)} for s, e in spans
         ],
         "initial_chunks": [text[s:e] for s, e in analysis.units],
+        "similarity": options.similarity,
         "similarities": analysis.similarities.tolist(),
+        "cohesion": analysis.curve.tolist() if analysis.cohesive else None,
         "threshold": analysis.threshold,
         "threshold_method": analysis.threshold_method,
         "suggested_threshold": analysis.suggested_threshold,
+        "threshold_choices": _choices(analysis),
         "groups": [_group_payload(analysis, i) for i in range(len(analysis.groups))],
     }
 
