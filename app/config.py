@@ -24,6 +24,10 @@ DEFAULTS: dict[str, Any] = {
     "MAX_BATCH_TEXTS": 1000,
     # Most chunks one /answer request may submit.
     "MAX_ANSWER_CHUNKS": 10_000,
+    # Most characters (code points) the chunks of one /answer request may hold in all:
+    # 10,000 chunks of 600. Fitting them takes about half a second; the worst accepted
+    # input (6,000,000 characters of distinct one- and two-letter words) a few seconds.
+    "MAX_ANSWER_CHARS": 6_000_000,
     # Largest top_k an /answer request may ask for.
     "MAX_TOP_K": 100,
     # Fitted /answer indexes kept per worker process (LRU).
@@ -42,6 +46,7 @@ _POSITIVE_INTS = (
     "MAX_CHUNKS",
     "MAX_BATCH_TEXTS",
     "MAX_ANSWER_CHUNKS",
+    "MAX_ANSWER_CHARS",
     "MAX_TOP_K",
     "ANSWER_CACHE_SIZE",
 )

@@ -71,12 +71,14 @@ def check_chunks(chunks: list[str], config: Mapping[str, Any]) -> None:
     Raises:
         PayloadTooLarge: Naming ``chunks``.
     """
-    count_limit, chars_limit = config["MAX_ANSWER_CHUNKS"], config["MAX_TEXT_CHARS"]
+    count_limit, chars_limit = config["MAX_ANSWER_CHUNKS"], config["MAX_ANSWER_CHARS"]
     if len(chunks) > count_limit:
         raise PayloadTooLarge(f"{len(chunks)} chunks; the limit is {count_limit}", "chunks")
     chars = sum(map(len, chunks))
     if chars > chars_limit:
-        raise PayloadTooLarge(f"the chunks hold {chars} characters; the limit is {chars_limit}", "chunks")
+        raise PayloadTooLarge(
+            f"the chunks hold {chars} characters; the limit is {chars_limit} (max_answer_chars)", "chunks"
+        )
 
 
 def chunk_text(request: Any, config: Mapping[str, Any]) -> list[Chunk]:
