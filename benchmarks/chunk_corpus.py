@@ -99,11 +99,15 @@ def _all_chunks(limit: int) -> tuple[str, ...]:
         # Cut in batches of whole paragraphs, so chunks pack several short ones.
         if buffered < 50 * CHUNK_SIZE:
             continue
-        chunks += [c.text for c in chunker.chunk("\n\n".join(buffer)) if c.text not in seen and not seen.add(c.text)]
+        chunks += [
+            c.text for c in chunker.chunk("\n\n".join(buffer)) if c.text not in seen and not seen.add(c.text)
+        ]
         buffer, buffered = [], 0
         if len(chunks) >= limit:
             return tuple(chunks[:limit])
-    chunks += [c.text for c in chunker.chunk("\n\n".join(buffer)) if c.text not in seen and not seen.add(c.text)]
+    chunks += [
+        c.text for c in chunker.chunk("\n\n".join(buffer)) if c.text not in seen and not seen.add(c.text)
+    ]
     return tuple(chunks[:limit])
 
 

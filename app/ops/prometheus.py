@@ -74,6 +74,14 @@ ANSWER_CACHE = Counter(
     registry=_REGISTRY,
 )
 
+ANSWER_CACHE_LOOKUPS = Counter(
+    "chunkwise_answer_cache_lookups",
+    "Fitted /answer index lookups by cache level (memory: the worker's own; disk or redis:"
+    " shared by the workers) and result; a memory miss goes on to the shared level.",
+    ("level", "result"),
+    registry=_REGISTRY,
+)
+
 
 @dataclass(frozen=True)
 class RequestFigures:
@@ -117,6 +125,11 @@ def observe(figures: RequestFigures) -> None:
     cache = work.get("cache")
     if cache == "hit" or cache == "miss":
         _child(ANSWER_CACHE, cache).inc()
+
+
+def count_cache_lookup(level: str, hit: bool) -> None:
+    """Count one lookup of a fitted index at one cache level."""
+    _child(ANSWER_CACHE_LOOKUPS, level, "hit" if hit else "miss").inc()
 
 
 def exposition() -> bytes:

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import re
 import sysconfig
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 from nltk.stem.snowball import SnowballStemmer
 
 from app.core import analysis
@@ -88,3 +91,9 @@ def test_term_ids_list_the_same_stems_as_analyze_many(texts):
     listed = [[names[int(i)] for i in ids[a:b]] for a, b in zip(bounds, bounds[1:], strict=False)]
     assert listed == analyze_many(texts)
     assert list(stems.values()) == list(range(len(stems)))
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)) | st.text())
+@example("Tab\tand\x1cfile separators_ok 3.50\x0b")
+def test_words_equal_the_regex_tokens(text):
+    assert words(text) == re.findall(r"\w+", text.lower())

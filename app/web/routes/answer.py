@@ -16,6 +16,7 @@ from app.core.types import Chunk
 from app.ops.observability import note_work
 from app.ops.tracing import stage
 from app.web.errors import InvalidField, PayloadTooLarge, TooManyChunks
+from app.web.index_store import TieredIndexes, shared_store
 from app.web.inputs import JSON, read_fields
 from app.web.openapi import Operation
 from app.web.routes.chunking import check_chunk_count, check_text
@@ -32,19 +33,23 @@ from app.web.schemas import (
 bp = Blueprint("answer", __name__)
 
 CACHE_KEY = "chunkwise_answer_cache"
+INDEXES_KEY = "chunkwise_answer_indexes"
 SCORE_DECIMALS = 4
 
 
 @bp.record
 def _install_cache(state: BlueprintSetupState) -> None:
-    # One cache per app (and so per gunicorn worker), sized by its own config.
-    state.app.extensions.setdefault(CACHE_KEY, IndexCache(state.app.config["ANSWER_CACHE_SIZE"]))
+    # One memory cache per app (and so per gunicorn worker), sized by its own
+    # config, in front of the store the workers share.
+    config = state.app.config
+    memory = state.app.extensions.setdefault(CACHE_KEY, IndexCache(config["ANSWER_CACHE_SIZE"]))
+    state.app.extensions.setdefault(INDEXES_KEY, TieredIndexes(memory, shared_store(config)))
 
 
-def index_cache() -> IndexCache[retrieval.Index]:
-    """The current app's cache of fitted indexes."""
-    cache: IndexCache[retrieval.Index] = current_app.extensions[CACHE_KEY]
-    return cache
+def index_cache() -> TieredIndexes:
+    """The current app's fitted indexes: its own LRU, then the shared store."""
+    indexes: TieredIndexes = current_app.extensions[INDEXES_KEY]
+    return indexes
 
 
 def check_request(request: Any, config: Mapping[str, Any]) -> None:
@@ -164,12 +169,13 @@ def answer() -> ResponseReturnValue:
     request = validate(AnswerRequest, fields, strict=True)
     chunks, spans, figures = candidate_chunks(request, current_app.config)
     method = request.method
-    index, hit = index_cache().get_or_fit(retrieval.fingerprint(chunks, method), lambda: fit(chunks, method))
+    key = retrieval.fingerprint(chunks, method)
+    index, found = index_cache().get_or_fit(key, lambda: fit(chunks, method))
     with stage("rank", method=method):
         result = retrieval.answer(
             index, request.question, chunks, top_k=request.top_k, min_score=request.min_score
         )
-    note_work(answer_method=method, cache="hit" if hit else "miss", **figures)
+    note_work(answer_method=method, cache="miss" if found == "fit" else "hit", cache_level=found, **figures)
     return jsonify(answer_payload(result, chunks, method, spans))
 
 
