@@ -45,8 +45,8 @@ def parse(expression: str) -> tuple[set[str], set[str]]:
 
 def test_the_parser_finds_names_and_labels():
     names, labels = parse(
-        'histogram_quantile(0.95, sum by (le, endpoint) (rate(x_bucket{status=~"5..",a="b"}[$__rate_interval])))'
-        " / sum(rate(y_total[5m]))"
+        "histogram_quantile(0.95, sum by (le, endpoint)"
+        ' (rate(x_bucket{status=~"5..",a="b"}[$__rate_interval]))) / sum(rate(y_total[5m]))'
     )
     assert names == {"x_bucket", "y_total"}
     assert labels == {"le", "endpoint", "status", "a"}
