@@ -1,7 +1,7 @@
 """Ranking chunks against a question: TF-IDF cosine and BM25, fitted on the chunks themselves.
 
 Both methods index the same terms: the words of :func:`app.core.analysis.analyze_many`
-(lowercase, minus the project's stop words, stemmed by NLTK's Snowball
+(lowercase, minus the project's stop words, stemmed by the Snowball English
 stemmer, numbers and one-character tokens kept) and the pairs of adjacent
 words among them. They are counted into a sparse chunk × term matrix, which
 each method turns into fixed per-term weights at fit time, so a question
