@@ -9,9 +9,10 @@ chunk is a copy of another. The sources, read in this order:
 
 * the licence texts in ``/usr/share/common-licenses`` (see
   ``benchmarks/corpus.py`` for their licences: verbatim copying permitted);
-* the ``METADATA`` long descriptions of the Python packages installed beside
-  this interpreter (each package's own README, under its own licence, named
-  in the same file), sorted by package name;
+* the ``METADATA`` long descriptions of the Python packages this repository
+  pins (``requirements*.txt``) as installed beside this interpreter (each
+  package's own README, under its own licence, named in the same file),
+  sorted by package name, so other installed packages do not change the corpus;
 * Debian's per-package documentation in ``/usr/share/doc``: ``README*``,
   ``NEWS*`` and ``copyright`` files, gzipped or not (each under the licence
   its ``copyright`` file states), sorted by path.
@@ -35,6 +36,7 @@ from app.core.chunkers.recursive import RecursiveChunker
 
 # The recursive splitter's chunks average about 0.87 of its chunk_size here: 660 gives ~575.
 CHUNK_SIZE = 660
+_ROOT = Path(__file__).resolve().parent.parent
 _LICENSES = Path("/usr/share/common-licenses")
 _DOCS = Path("/usr/share/doc")
 _DOC_NAMES = re.compile(r"^(README|NEWS|copyright)", re.IGNORECASE)
@@ -60,11 +62,27 @@ def _metadata_description(path: Path) -> str:
     return body
 
 
+def _pinned() -> set[str]:
+    names = set()
+    for requirements in _ROOT.glob("requirements*.txt"):
+        for line in requirements.read_text(encoding="utf-8").splitlines():
+            if "==" in line and not line.startswith("#"):
+                names.add(_normal(line.split("==")[0]))
+    return names
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def _documents() -> Iterator[str]:
     if _LICENSES.is_dir():
         yield from (_read(p) for p in sorted(_LICENSES.iterdir()) if p.is_file())
     site = Path(sysconfig.get_paths()["purelib"])
-    yield from (_metadata_description(p) for p in sorted(site.glob("*.dist-info/METADATA")))
+    pinned = _pinned()
+    for path in sorted(site.glob("*.dist-info/METADATA")):
+        if _normal(path.parent.name.split("-")[0]) in pinned:
+            yield _metadata_description(path)
     if _DOCS.is_dir():
         docs = (p for p in sorted(_DOCS.rglob("*")) if _DOC_NAMES.match(p.name) and p.is_file())
         yield from (_read(p) for p in docs)
