@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench clean browser redis
+.PHONY: run test fuzz lint format bench clean browser redis
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,15 @@ $(NEWMAN_STAMP): .tools/package.json .tools/package-lock.json
 
 test: $(VENV)/.dev browser redis $(NEWMAN_STAMP)
 	$(BIN)/python -m pytest
+
+# Random exploration, run on purpose: every property and schema test with a fresh seed and
+# more examples. A failure prints the seed; `make fuzz SEED=n` repeats that exact run.
+SEED ?= $(shell date +%s)
+FUZZ_TESTS = $(shell grep -rlE "@given|schema.parametrize" tests --include=*.py)
+fuzz: $(VENV)/.dev
+	@echo "make fuzz: seed $(SEED)"
+	@$(BIN)/python -m pytest -q --hypothesis-profile=fuzz --hypothesis-seed=$(SEED) $(FUZZ_TESTS) \
+		|| { echo "make fuzz: failed with seed $(SEED); repeat with: make fuzz SEED=$(SEED)"; exit 1; }
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -19,9 +19,12 @@ from app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
-settings.register_profile("ci", deadline=None, derandomize=True, max_examples=60)
-settings.register_profile("dev", deadline=None, max_examples=60)
-settings.load_profile("ci" if os.environ.get("CI") else "dev")
+# `make test` explores the same examples on every run and on every machine, so a
+# property test fails every time or never; what random exploration has found is
+# kept as an explicit @example. `make fuzz` selects the random profile with a seed.
+settings.register_profile("ci", deadline=None, derandomize=True, database=None, max_examples=60)
+settings.register_profile("fuzz", deadline=None, database=None, max_examples=600, print_blob=True)
+settings.load_profile("ci")
 
 
 @pytest.fixture
@@ -68,10 +71,13 @@ def start_gunicorn(tmp: Path, env: dict[str, str] | None = None, workers: int = 
             stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    # The deadline and the probe's timeout only detect a server that never comes up: on a
+    # loaded machine booting workers takes seconds, and a worker that exits after a few
+    # requests (CHUNKWISE_MAX_REQUESTS) is rebooted while the probes wait.
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url + "/healthz", timeout=2) as response:
+            with urllib.request.urlopen(url + "/healthz", timeout=30) as response:
                 if response.status == 200:
                     return LiveServer(url, port, process, log)
         except OSError:
@@ -79,6 +85,7 @@ def start_gunicorn(tmp: Path, env: dict[str, str] | None = None, workers: int = 
                 break
             time.sleep(0.1)
     process.kill()
+    process.wait()
     raise RuntimeError(f"gunicorn did not start:\n{log.read_text()}")
 
 

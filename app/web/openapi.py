@@ -59,9 +59,16 @@ def _schema(model: Model, name: str, components: dict[str, Any], mode: str) -> d
     else:
         schema = model.model_json_schema(ref_template=REF, mode=mode)  # type: ignore[arg-type]
         name = model.__name__
-    components.update(schema.pop("$defs", {}))
-    components[name] = schema
+    for def_name, definition in {**schema.pop("$defs", {}), name: schema}.items():
+        _add_component(components, def_name, definition)
     return {"$ref": REF.format(model=name)}
+
+
+def _add_component(components: dict[str, Any], name: str, schema: dict[str, Any]) -> None:
+    # Two models of one name would silently share a component, and every
+    # reference to the first would describe the second.
+    if components.setdefault(name, schema) != schema:
+        raise ValueError(f"two different schemas are both named {name!r} in /openapi.json")
 
 
 def _string_value(schema: dict[str, Any]) -> dict[str, Any]:

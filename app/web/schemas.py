@@ -59,7 +59,7 @@ def option_fields(cls: type) -> dict[str, Any]:
 def _strategy_model(name: str, cls: type) -> type[BaseModel]:
     doc = (cls.__doc__ or name).strip().splitlines()[0]
     return create_model(
-        f"{cls.__name__.removesuffix('Chunker')}Request",
+        f"{cls.__name__.removesuffix('Chunker')}ChunkRequest",
         __config__=STRICT,
         __doc__=doc,
         text=(Text, Field(description="The text to split (UTF-8).")),
@@ -78,7 +78,7 @@ def _strategy_field(name: str) -> Any:
 def _batch_model(name: str, cls: type) -> type[BaseModel]:
     doc = (cls.__doc__ or name).strip().splitlines()[0]
     return create_model(
-        f"{cls.__name__.removesuffix('Chunker')}BatchRequest",
+        f"{cls.__name__.removesuffix('Chunker')}BatchChunkRequest",
         __config__=STRICT,
         __doc__=f"{doc} Each text is chunked as a request with `text` would be.",
         texts=(list[Text], Field(fail_fast=True, description="The texts to split (UTF-8), each on its own.")),
@@ -89,6 +89,24 @@ def _batch_model(name: str, cls: type) -> type[BaseModel]:
 
 def _tagged(models: Iterable[type[BaseModel]]) -> Any:
     return Annotated[Union[tuple(models)], Field(discriminator="strategy")]  # noqa: UP007
+
+
+def _without_discriminator(schema: dict[str, Any]) -> None:
+    # OpenAPI's discriminator tells clients that the property is always in the
+    # payload, while a request may leave `strategy` out and mean the default.
+    # The published oneOf needs no hint: every alternative but the default's
+    # requires its own `strategy` constant, so exactly one matches any body.
+    schema.pop("discriminator", None)
+
+
+def _published(name: str, doc: str, models: Iterable[type[BaseModel]]) -> type[BaseModel]:
+    root: Any = RootModel
+    return create_model(
+        name,
+        __base__=root[_tagged(models)],
+        __doc__=doc,
+        __config__=ConfigDict(json_schema_extra=_without_discriminator),
+    )
 
 
 def _named_union(name: str, doc: str, *alternatives: Any) -> type[BaseModel]:
@@ -105,10 +123,8 @@ BatchChunkRequest: TypeAdapter[Any] = TypeAdapter(_tagged(BATCH_MODELS.values())
 ChunkingRequest = _named_union(
     "ChunkingRequest",
     "One text (`text`) or a batch (`texts`, answered with `results`), never both.",
-    _named_union("ChunkRequest", "One text.", _tagged(STRATEGY_MODELS.values())),
-    _named_union(
-        "BatchChunkRequest", "A batch of texts with one set of options.", _tagged(BATCH_MODELS.values())
-    ),
+    _published("ChunkRequest", "One text.", STRATEGY_MODELS.values()),
+    _published("BatchChunkRequest", "A batch of texts with one set of options.", BATCH_MODELS.values()),
 )
 
 

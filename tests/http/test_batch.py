@@ -170,9 +170,9 @@ def test_openapi_documents_both_forms(client):
         {"$ref": "#/components/schemas/BatchChunkRequest"},
     ]
     batch = schemas["BatchChunkRequest"]
-    assert batch["discriminator"]["propertyName"] == "strategy"
+    assert "discriminator" not in batch
     assert len(batch["oneOf"]) == len(CHUNKERS)
-    fixed = schemas["FixedBatchRequest"]
+    fixed = schemas["FixedBatchChunkRequest"]
     assert fixed["properties"]["texts"]["type"] == "array"
     assert fixed["properties"]["texts"]["items"] == {"type": "string"}
     assert "texts" in fixed["required"] and "text" not in fixed["properties"]

@@ -58,11 +58,10 @@ def test_openapi_document_is_valid_and_matches_the_registry(client):
     doc = client.get("/openapi.json").get_json()
     validate(doc)
     request = doc["components"]["schemas"]["ChunkRequest"]
-    assert request["discriminator"]["propertyName"] == "strategy"
     assert len(request["oneOf"]) == len(CHUNKERS)
     body = doc["paths"]["/chunking"]["post"]["requestBody"]["content"]
     assert set(body) == {"application/json", "text/plain", "multipart/form-data"}
-    fixed = doc["components"]["schemas"]["FixedRequest"]
+    fixed = doc["components"]["schemas"]["FixedChunkRequest"]
     assert fixed["properties"]["chunk_size"]["minimum"] == 1
     assert fixed["additionalProperties"] is False
     responses = doc["paths"]["/chunking"]["post"]["responses"]
