@@ -24,8 +24,32 @@ $(VENV)/.bench: requirements.txt requirements-bench.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-bench.txt
 	touch $@
 
+# gunicorn alone would retry a taken port for a few seconds and end in a bare
+# "make: *** Error 1"; this says which port is taken and how to choose another.
+define PORT_CHECK
+import socket, sys
+bind = sys.argv[1]
+host, _, port = bind.rpartition(":")
+host = host.strip("[]") or "0.0.0.0"
+if bind.startswith(("unix:", "fd://")) or not port.isdigit():
+    sys.exit(0)
+with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        probe.bind((host, int(port)))
+    except OSError as exc:
+        sys.exit(
+            f"make run: cannot listen on {bind}: {exc.strerror}.\n"
+            f"Another program (perhaps chunkwise already running) holds port {port}.\n"
+            f"Stop it, or start on another port: make run PORT={int(port) + 1}"
+        )
+endef
+export PORT_CHECK
+BIND = $${CHUNKWISE_BIND:-$(HOST):$(PORT)}
+
 run: $(VENV)/.runtime
-	CHUNKWISE_BIND=$${CHUNKWISE_BIND:-$(HOST):$(PORT)} $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+	@$(BIN)/python -c "$$PORT_CHECK" "$(BIND)"
+	CHUNKWISE_BIND=$(BIND) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 # The browser tests drive Debian's Chromium and its driver; installed only when missing (CI runs as root).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -50,6 +74,18 @@ $(NEWMAN_STAMP): .tools/package.json .tools/package-lock.json
 
 test: $(VENV)/.dev browser redis $(NEWMAN_STAMP)
 	$(BIN)/python -m pytest
+
+# Runs the Postman collection against a service already running (`make run` in
+# another terminal); BASE_URL points it elsewhere. Needs npm for newman.
+BASE_URL ?= http://$(HOST):$(PORT)
+NEWMAN_ARGS ?=
+postman:
+	@[ -f $(NEWMAN_STAMP) ] || command -v npm >/dev/null \
+		|| { echo "make postman: newman is installed with npm, which is missing (apt-get install npm)"; exit 2; }
+	@$(MAKE) --no-print-directory $(NEWMAN_STAMP)
+	@$(PYTHON) -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1] + '/healthz', timeout=5)" "$(BASE_URL)" 2>/dev/null \
+		|| { echo "make postman: no chunkwise answers at $(BASE_URL); start it first (make run), or set BASE_URL=..."; exit 2; }
+	.tools/node_modules/.bin/newman run samples/chunkwise.postman_collection.json --env-var baseUrl=$(BASE_URL) $(NEWMAN_ARGS)
 
 # Random exploration, run on purpose: every property and schema test with a fresh seed and
 # more examples. A failure prints the seed; `make fuzz SEED=n` repeats that exact run.

@@ -1,1 +1,1 @@
-"""Rerunnable speed and quality measurements of chunkwise; see README.md."""
+"""Rerunnable speed and quality measurements of chunkwise; see benchmarks/RESULTS.md and docs/reference.md."""

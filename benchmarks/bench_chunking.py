@@ -156,6 +156,10 @@ def _print_ratios(times: dict[tuple[str, int, int], tuple[float, int]], sizes: S
 def _print_sentences(docs: dict[int, str], repeat: int) -> None:
     split = _sentence_splitter()
     print("Sentence splitting, `app.core.chunkers.punkt.split_sentences`:\n")
+    print(
+        "(on this benchmark's corpus, which repeats its sources; `python -m "
+        "benchmarks.bench_sentences` measures text that does not repeat, cold and warm)\n"
+    )
     if split is None:
         print("(not measured: app/core/chunkers/punkt.py is not there yet)\n")
         return

@@ -34,6 +34,7 @@ Assembling 10 MB takes well under a second, so nothing is cached on disk.
 
 from __future__ import annotations
 
+import gzip
 import re
 import sysconfig
 from pathlib import Path
@@ -105,3 +106,62 @@ def prose(size_chars: int, layout: str = "wrapped") -> str:
     if layout == "flat":
         return _SPACE.sub(" ", text)
     return text
+
+
+# Documentation that Debian packages ship, read in this order of preference
+# (prose first, change logs last). Each file's licence is in the
+# ``copyright`` file beside it; the texts are read in memory and never committed.
+_DOC_PREFIXES = ("NEWS", "README", "FAQ", "changelog")
+_DOCS = Path("/usr/share/doc")
+_PARAGRAPH = re.compile(r"\n[^\S\n]*\n")
+
+
+def _doc_files() -> list[Path]:
+    found: list[Path] = []
+    for prefix in _DOC_PREFIXES:
+        found.extend(p for p in sorted(_DOCS.glob(f"*/{prefix}*")) if p.is_file())
+    return found
+
+
+def _read_any(path: Path) -> str:
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        data = gzip.decompress(data)
+    return data.decode("utf-8", errors="replace")
+
+
+def distinct_prose(size_chars: int) -> str:
+    """A document of about ``size_chars`` characters in which no paragraph repeats.
+
+    Unlike ``prose``, nothing is repeated: the licence texts come first, then
+    the ``NEWS``, ``README``, ``FAQ`` and ``changelog`` files of the Debian
+    packages installed under ``/usr/share/doc`` (sorted by path), and every
+    paragraph already seen is skipped, so a cache or memo keyed by sentence
+    or context gains nothing it would not gain on new text. Paragraphs of
+    binary-looking text (few letters) are skipped too.
+
+    Raises:
+        ValueError: When ``size_chars`` is not positive, or the machine holds
+            less distinct text than asked for.
+    """
+    if size_chars <= 0:
+        raise ValueError("size_chars must be positive")
+    seen: set[int] = set()
+    parts: list[str] = []
+    total = 0
+    for path in [*source_files(), *_doc_files()]:
+        try:
+            text = _read_any(path)
+        except (OSError, EOFError, gzip.BadGzipFile):
+            continue
+        for paragraph in _PARAGRAPH.split(text):
+            key = hash(paragraph.strip())
+            letters = sum(c.isalpha() for c in paragraph)
+            if not paragraph.strip() or key in seen or letters < len(paragraph) // 2:
+                continue
+            seen.add(key)
+            parts.append(paragraph.strip("\n"))
+            total += len(parts[-1]) + 2
+            if total >= size_chars:
+                return "\n\n".join(parts)[:size_chars]
+    raise ValueError(f"only {total} characters of distinct text on this machine")

@@ -1,4 +1,4 @@
-"""The docs are executable: every curl example in README.md and samples/curl runs against a live gunicorn."""
+"""The docs are executable: every curl example in README.md, docs/*.md and samples/curl runs live."""
 
 from __future__ import annotations
 
@@ -11,13 +11,15 @@ import pytest
 from app.config import DEFAULTS
 from tests.conftest import ROOT
 
+DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 README = (ROOT / "README.md").read_text()
+REFERENCE = (ROOT / "docs" / "reference.md").read_text()
 BLOCK = re.compile(r"```(\w+)\n(.*?)```", re.S)
 DOC_URL = "http://127.0.0.1:8000"
 
 
-def curl_examples() -> list[tuple[str, object]]:
-    blocks = BLOCK.findall(README)
+def curl_examples(text: str) -> list[tuple[str, object]]:
+    blocks = BLOCK.findall(text)
     examples = []
     for i, (lang, body) in enumerate(blocks):
         if lang == "sh" and body.lstrip().startswith("curl"):
@@ -28,11 +30,13 @@ def curl_examples() -> list[tuple[str, object]]:
     return examples
 
 
-EXAMPLES = curl_examples()
+EXAMPLES = [example for path in DOCUMENTS for example in curl_examples(path.read_text())]
+QUICK_START = curl_examples(README)
 # ```console blocks: "$ curl ..." then an excerpt of what it prints (Prometheus text).
 CONSOLE = [
     (body.splitlines()[0].removeprefix("$ "), body.splitlines()[1:])
-    for lang, body in BLOCK.findall(README)
+    for path in DOCUMENTS
+    for lang, body in BLOCK.findall(path.read_text())
     if lang == "console" and body.startswith("$ curl")
 ]
 
@@ -50,9 +54,18 @@ def run(command: str, base_url: str, env: dict[str, str] | None = None) -> str:
     return result.stdout
 
 
-def test_readme_has_curl_examples():
-    assert len(EXAMPLES) >= 5
+def test_docs_have_curl_examples():
+    assert len(EXAMPLES) >= 10
     assert all(DOC_URL in command for command, _ in EXAMPLES)
+
+
+def test_the_readme_is_a_quick_start():
+    assert len(README.splitlines()) <= 60
+    assert len(QUICK_START) == 3
+    for command in ("make run", "make test", "PORT=", "HOST="):
+        assert command in README, command
+    for path in DOCUMENTS[1:]:
+        assert f"](docs/{path.name})" in README, path.name
 
 
 @pytest.mark.live
@@ -106,6 +119,16 @@ def test_sample_curl_script(live_server, script):
 
 def test_every_setting_is_documented():
     for key in DEFAULTS:
-        assert f"`CHUNKWISE_{key}`" in README, key
+        assert f"`CHUNKWISE_{key}`" in REFERENCE, key
     for key in ("BIND", "WORKERS", "THREADS", "TIMEOUT"):
-        assert f"`CHUNKWISE_{key}`" in README
+        assert f"`CHUNKWISE_{key}`" in REFERENCE
+
+
+LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=[p.name for p in DOCUMENTS])
+def test_local_links_point_at_files(path):
+    for target in LINK.findall(path.read_text()):
+        if not target.startswith(("http://", "https://")):
+            assert (path.parent / target).exists(), f"{path.name}: {target}"

@@ -11,11 +11,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import psutil
+
 from app.batch.job import BatchError, Job, Summary, local_cluster, run
-from app.batch.options import UsageError, build_chunker, parse_options
+from app.batch.options import UsageError, effective_params, parse_options
 from app.batch.output import OutputError
 from app.batch.sources import DocumentError, Problem
 
@@ -32,7 +35,25 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("source", type=Path, help="a folder, or a JSONL file")
     parser.add_argument("-o", "--output", type=Path, required=True, help="output folder (created if missing)")
     parser.add_argument(
-        "-s", "--strategy", default=_DEFAULT_STRATEGY, help="strategy name (default: recursive)"
+        "-s",
+        "--strategy",
+        default=_DEFAULT_STRATEGY,
+        help="strategy name, or auto: markdown for Markdown, html for HTML, recursive for plain text "
+        "(default: recursive)",
+    )
+    parser.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="chunk only documents whose id (path in the folder) matches; repeatable, e.g. '*.md'",
+    )
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="leave out documents whose id matches; repeatable",
     )
     parser.add_argument(
         "--option", action="append", default=[], metavar="KEY=VALUE", help="a strategy option; repeatable"
@@ -82,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         options = parse_options(args.strategy, args.option, args.options)
-        build_chunker(args.strategy, options)
+        effective_params(args.strategy, options)
     except UsageError as exc:
         parser.error(str(exc))
     if args.workers < 1 or args.part_mb <= 0:
@@ -92,12 +113,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"{args.source} does not exist")
     if source.is_dir() and output.is_relative_to(source):
         parser.error("the output folder must not be inside the source folder")
-    job = Job(source, output, args.strategy, options, part_bytes=int(args.part_mb * 1_000_000))
+    job = Job(
+        source,
+        output,
+        args.strategy,
+        options,
+        part_bytes=int(args.part_mb * 1_000_000),
+        include=tuple(args.include),
+        exclude=tuple(args.exclude),
+    )
     try:
         summary = _run(job, args.scheduler, args.workers, args.progress)
     except (BatchError, OutputError, DocumentError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    # From the process's start, so that importing Dask and starting the cluster count too.
+    summary.wall_seconds = time.time() - psutil.Process().create_time()
     print(summary.line())
     return 1 if summary.problems else 0
 

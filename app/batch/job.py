@@ -12,7 +12,7 @@ it stopped.
 
 from __future__ import annotations
 
-import dataclasses
+import fnmatch
 import itertools
 import sys
 import time
@@ -24,6 +24,8 @@ from typing import Any
 from distributed import Client, Future, LocalCluster, as_completed
 from tqdm import tqdm
 
+from app.batch.detect import AUTO, auto_strategy
+from app.batch.options import effective_params
 from app.batch.output import chunk_lines, prepare, write_part
 from app.batch.sources import DocRef, DocumentError, Problem, list_documents, read_text
 from app.core.chunkers import CHUNKERS, Chunker
@@ -56,6 +58,8 @@ class Job:
         strategy: A registered strategy name.
         options: Its options, validated (see :mod:`app.batch.options`).
         part_bytes: Largest partition, in bytes of input.
+        include: Glob patterns; when given, only documents whose id matches one are chunked.
+        exclude: Glob patterns; documents whose id matches one are left out.
     """
 
     source: Path
@@ -63,6 +67,8 @@ class Job:
     strategy: str
     options: dict[str, Any]
     part_bytes: int = PART_BYTES
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +101,10 @@ class Summary:
         chunks: Chunks they gave.
         chars: Their characters (code points).
         already_done: Documents skipped because the output held them.
+        excluded: Documents left out by the include and exclude patterns.
         problems: Documents skipped because they could not be read.
-        seconds: Wall time of the chunking (listing and resume scan excluded).
+        seconds: Time of the chunking alone (cluster start, listing and resume scan excluded).
+        wall_seconds: Time of the whole command, cluster start included; set by the caller.
         workers: Worker processes (or threads) of the cluster.
     """
 
@@ -104,17 +112,24 @@ class Summary:
     chunks: int = 0
     chars: int = 0
     already_done: int = 0
+    excluded: int = 0
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    wall_seconds: float = 0.0
     workers: int = 0
 
     def line(self) -> str:
-        """The one-line summary printed at the end (MB = 10**6 characters)."""
+        """The one-line summary printed at the end (MB = 10**6 characters).
+
+        The wall time is what a person waited; the chunking time and its rate
+        say what the workers did once the cluster was up.
+        """
         rate = self.chars / MB / self.seconds if self.seconds > 0 else 0.0
         return (
-            f"documents {self.documents}, chunks {self.chunks}, {self.chars / MB:.2f} MB in "
-            f"{self.seconds:.2f} s = {rate:.2f} MB/s on {self.workers} workers; "
-            f"{self.already_done} already done, {len(self.problems)} skipped"
+            f"documents {self.documents}, chunks {self.chunks}, {self.chars / MB:.2f} MB "
+            f"in {self.wall_seconds:.2f} s wall time (chunking {self.seconds:.2f} s = {rate:.2f} MB/s "
+            f"on {self.workers} workers); {self.already_done} already done, {self.excluded} excluded, "
+            f"{len(self.problems)} skipped"
         )
 
 
@@ -143,7 +158,7 @@ def chunk_part(task: Task) -> PartResult:
     Returns:
         Its counts and the documents it skipped.
     """
-    chunker: Chunker = CHUNKERS[task.strategy](**task.options)
+    chunkers: dict[str, Chunker] = {}
     lines: list[str] = []
     problems: list[Problem] = []
     documents = chars = chunks = 0
@@ -153,18 +168,37 @@ def chunk_part(task: Task) -> PartResult:
         except DocumentError as exc:
             problems.append(Problem(str(ref.id), str(exc)))
             continue
+        name = auto_strategy(ref.id, text) if task.strategy == AUTO else task.strategy
         try:
-            result = chunking_result(task.strategy, chunker, chunker.chunk(text))
+            chunker = chunkers.get(name) or chunkers.setdefault(name, CHUNKERS[name](**task.options))
+            result = chunking_result(name, chunker, chunker.chunk(text))
         except Exception as exc:
             # One document that trips a strategy must not stop a corpus, nor
             # every rerun after it: it is reported, and left out.
-            problems.append(Problem(str(ref.id), f"{task.strategy} failed: {type(exc).__name__}: {exc}"))
+            problems.append(Problem(str(ref.id), f"{name} failed: {type(exc).__name__}: {exc}"))
             continue
         lines.extend(chunk_lines(ref.id, result))
         documents, chars, chunks = documents + 1, chars + len(text), chunks + result["count"]
     if lines:
         write_part(Path(task.output), task.number, lines)
     return PartResult(documents, chunks, chars, tuple(problems))
+
+
+def selected(doc_id: str, include: Sequence[str], exclude: Sequence[str]) -> bool:
+    """Whether the patterns let a document in.
+
+    Patterns are shell globs matched against the whole id (for a folder, the
+    path relative to it): ``*`` also crosses ``/``, so ``*.md`` takes Markdown
+    files at any depth and ``drafts/*`` everything under ``drafts``.
+
+    Args:
+        doc_id: The document's id.
+        include: When not empty, the id must match one of these.
+        exclude: The id must match none of these.
+    """
+    if include and not any(fnmatch.fnmatchcase(doc_id, p) for p in include):
+        return False
+    return not any(fnmatch.fnmatchcase(doc_id, p) for p in exclude)
 
 
 def plan(refs: Sequence[DocRef], workers: int, most_bytes: int) -> list[tuple[DocRef, ...]]:
@@ -214,11 +248,12 @@ def run(
         app.batch.sources.DocumentError: When the source is missing.
     """
     note = report or (lambda problem: None)
-    chunker: Chunker = CHUNKERS[job.strategy](**job.options)
-    params = dataclasses.asdict(chunker)  # type: ignore[call-overload]
-    refs, problems = list_documents(job.source)
+    params = effective_params(job.strategy, job.options)
+    listed, problems = list_documents(job.source)
+    refs = [ref for ref in listed if selected(str(ref.id), job.include, job.exclude)]
     done, first_number = prepare(job.output, {"strategy": job.strategy, "params": params})
     summary = Summary(problems=list(problems), workers=sum(client.nthreads().values()))
+    summary.excluded = len(listed) - len(refs)
     for problem in problems:
         note(problem)
     todo = [ref for ref in refs if ref.id not in done]

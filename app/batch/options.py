@@ -17,6 +17,7 @@ import typing
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
+from app.batch.detect import AUTO, STRATEGY_FOR_KIND
 from app.core.chunkers import CHUNKERS, Chunker, InvalidOptions
 
 _TRUE = ("true", "1", "yes", "on")
@@ -25,6 +26,25 @@ _FALSE = ("false", "0", "no", "off")
 
 class UsageError(ValueError):
     """The command line asks for something that cannot be done; the message says what."""
+
+
+def strategies_of(strategy: str) -> tuple[str, ...]:
+    """The strategies a ``--strategy`` value stands for: itself, or every one ``auto`` picks."""
+    return tuple(sorted(set(STRATEGY_FOR_KIND.values()))) if strategy == AUTO else (strategy,)
+
+
+def effective_params(strategy: str, options: Mapping[str, object]) -> dict[str, Any]:
+    """Every option's value, defaults included, as ``job.json`` records it.
+
+    For ``auto``, one entry per strategy it may pick.
+
+    Raises:
+        UsageError: As :func:`build_chunker`.
+    """
+    if strategy != AUTO:
+        params: dict[str, Any] = dataclasses.asdict(build_chunker(strategy, options))  # type: ignore[call-overload]
+        return params
+    return {name: effective_params(name, options) for name in strategies_of(strategy)}
 
 
 def build_chunker(strategy: str, options: Mapping[str, object]) -> Chunker:
@@ -67,7 +87,7 @@ def parse_options(strategy: str, pairs: Iterable[str], json_text: str | None) ->
     Raises:
         UsageError: For malformed input, unknown options or unconvertible values.
     """
-    known = _option_types(_strategy_class(strategy))
+    known = _shared_option_types(strategy)
     options: dict[str, object] = {}
     if json_text:
         try:
@@ -76,13 +96,16 @@ def parse_options(strategy: str, pairs: Iterable[str], json_text: str | None) ->
             raise UsageError(f"--options is not valid JSON: {exc}") from None
         if not isinstance(loaded, dict):
             raise UsageError("--options must be a JSON object")
+        for key in loaded:
+            if key not in known:
+                raise UsageError(_unknown(key, strategy, known))
         options.update(loaded)
     for pair in pairs:
         key, sep, raw = pair.partition("=")
         if not sep or not key:
             raise UsageError(f"--option takes key=value, got {pair!r}")
         if key not in known:
-            raise UsageError(f"unknown option {key!r} for strategy {strategy}; options: {', '.join(known)}")
+            raise UsageError(_unknown(key, strategy, known))
         options[key] = convert(key, raw, known[key])
     return options
 
@@ -136,8 +159,29 @@ def convert(key: str, raw: str, hint: object) -> object:
 
 def _strategy_class(name: str) -> type[Chunker]:
     if name not in CHUNKERS:
-        raise UsageError(f"unknown strategy {name!r}; valid strategies: {', '.join(sorted(CHUNKERS))}")
+        valid = ", ".join([AUTO, *sorted(CHUNKERS)])
+        raise UsageError(f"unknown strategy {name!r}; valid strategies: {valid}")
     return CHUNKERS[name]
+
+
+def _shared_option_types(strategy: str) -> dict[str, Any]:
+    # With auto, an option must mean the same to every strategy it may pick:
+    # one that only some take would apply to some documents and not others.
+    if strategy != AUTO:
+        return _option_types(_strategy_class(strategy))
+    each = [_option_types(CHUNKERS[name]) for name in strategies_of(strategy)]
+    return {k: v for k, v in each[0].items() if all(other.get(k) == v for other in each[1:])}
+
+
+def _unknown(key: str, strategy: str, known: Mapping[str, object]) -> str:
+    if strategy != AUTO:
+        return f"unknown option {key!r} for strategy {strategy}; options: {', '.join(known)}"
+    takers = [name for name in strategies_of(strategy) if key in _option_types(CHUNKERS[name])]
+    taken = f"only {', '.join(takers)} take it" if takers else "no strategy auto picks takes it"
+    return (
+        f"option {key!r} cannot be used with --strategy auto ({taken}); "
+        f"auto takes the options every strategy it picks takes: {', '.join(known)}"
+    )
 
 
 def _option_types(cls: type) -> dict[str, Any]:

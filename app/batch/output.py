@@ -6,7 +6,9 @@ Layout of the output folder::
     part-000000.jsonl   one line per chunk, documents whole and in order
     part-000001.jsonl   ...
 
-A line is ``{"id", "chunk", "start", "end", "metadata"}``: ``chunk``,
+A line is ``{"id", "chunk_id", "index", "strategy", "chunk", "start", "end",
+"metadata"}``: ``chunk_id`` is stable (:func:`chunk_id`), ``index`` the chunk's
+place in its document and ``strategy`` the one that made it; ``chunk``,
 ``start`` and ``end`` are ``chunks[i]`` and ``metadata[i]``'s offsets in the
 answer of ``POST /chunking`` for the same text and options, and ``metadata``
 is the rest of ``metadata[i]`` (``size`` and the strategy's own keys).
@@ -20,6 +22,7 @@ leaves no line, so it is simply chunked again, at no cost.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -52,11 +55,37 @@ def chunk_lines(doc_id: DocId, result: dict[str, Any]) -> list[str]:
         The lines, without line breaks.
     """
     lines = []
-    for chunk, meta in zip(result["chunks"], result["metadata"], strict=True):
+    for index, (chunk, meta) in enumerate(zip(result["chunks"], result["metadata"], strict=True)):
         rest = {k: v for k, v in meta.items() if k not in ("start", "end")}
-        record = {"id": doc_id, "chunk": chunk, "start": meta["start"], "end": meta["end"], "metadata": rest}
+        record = {
+            "id": doc_id,
+            "chunk_id": chunk_id(doc_id, index, chunk),
+            "index": index,
+            "strategy": result["strategy"],
+            "chunk": chunk,
+            "start": meta["start"],
+            "end": meta["end"],
+            "metadata": rest,
+        }
         lines.append(json.dumps(record, ensure_ascii=False))
     return lines
+
+
+def chunk_id(doc_id: DocId, index: int, chunk: str) -> str:
+    """A chunk's stable id: ``<document id>#<index>:<hash>``.
+
+    The same document, options and chunk give the same id on every run and
+    machine, so a vector store can upsert by it; the hash (the first 16 hex
+    digits of the SHA-256 of the chunk's UTF-8 text) changes when the chunk's
+    text does, so a changed chunk is never mistaken for the old one.
+
+    Args:
+        doc_id: The document's id.
+        index: The chunk's place in the document, from 0.
+        chunk: The chunk's text.
+    """
+    digest = hashlib.sha256(chunk.encode("utf-8")).hexdigest()[:16]
+    return f"{doc_id}#{index}:{digest}"
 
 
 def write_part(folder: Path, number: int, lines: Iterable[str]) -> Path:

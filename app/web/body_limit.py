@@ -13,7 +13,7 @@ import io
 
 from flask import Flask, request
 
-from app.web.errors import PayloadTooLarge
+from app.web.errors import body_too_large
 
 
 def install_body_limit(app: Flask) -> None:
@@ -36,7 +36,7 @@ def install_body_limit(app: Flask) -> None:
                 break
             data += block
         if len(data) > limit:
-            raise PayloadTooLarge(f"the body is over the limit of {limit} bytes", "body")
+            raise body_too_large(limit)
         environ["wsgi.input"] = io.BytesIO(bytes(data))
         environ["CONTENT_LENGTH"] = str(len(data))
         environ.pop("HTTP_TRANSFER_ENCODING", None)

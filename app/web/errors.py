@@ -8,11 +8,13 @@ traceback and answered with a bare 500 naming only the request id.
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
+from collections.abc import Iterable
 from typing import ClassVar
 
-from flask import Flask, Response, g, jsonify
+from flask import Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.core.chunkers import InvalidOptions
@@ -71,6 +73,51 @@ class TooManyChunks(ApiError):
     code = "too_many_chunks"
 
 
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """A hint naming the candidates closest to a misspelt name, or "" when none is close.
+
+    Args:
+        word: What the client sent (``chunksize``).
+        candidates: The names it could have meant.
+
+    Returns:
+        ``"did you mean 'chunk_size'?"`` (or two names), or "" when no name is close.
+    """
+    close = difflib.get_close_matches(word, sorted(set(candidates)), n=2, cutoff=0.75)
+    if not close:
+        return ""
+    return "did you mean " + " or ".join(repr(name) for name in close) + "?"
+
+
+def content_type_hint(accepted: Iterable[str]) -> str:
+    """How to send a body the endpoint reads, as curl options.
+
+    curl's ``-d`` and ``--data-binary`` send
+    ``application/x-www-form-urlencoded`` unless told otherwise, the usual
+    way to get a 415 here, so the hint is written as the header to add.
+    """
+    accepted = tuple(accepted)
+    hints = []
+    if "application/json" in accepted:
+        hints.append("a JSON object with -H 'Content-Type: application/json'")
+    if "text/plain" in accepted:
+        hints.append("the text itself with -H 'Content-Type: text/plain' (options in the query string)")
+    if "multipart/form-data" in accepted:
+        hints.append("a file with -F file=@doc.txt")
+    return "send " + ", or ".join(hints) if hints else ""
+
+
+def body_too_large(limit: int, size: int | None = None) -> PayloadTooLarge:
+    """The 413 for a body over ``MAX_BODY_BYTES``, stating the limit.
+
+    Args:
+        limit: The limit in bytes.
+        size: The body's declared size, when it is known before reading.
+    """
+    has = f"the body has {size} bytes" if size is not None else "the body is longer"
+    return PayloadTooLarge(f"{has}; the limit is {limit} bytes (CHUNKWISE_MAX_BODY_BYTES)", "body")
+
+
 def error_response(status: int, code: str, message: str, field: str | None = None) -> Response:
     """Build the JSON error response.
 
@@ -104,8 +151,14 @@ def _http_error(exc: HTTPException) -> Response:
         response.headers["X-Request-ID"] = request_id
         return response
     status = exc.code or 500
-    field = "body" if status in (400, 413) else None
-    response = error_response(status, _snake(exc.name), exc.description or exc.name, field)
+    if status == 413:
+        # Werkzeug's own 413 (a Content-Length over the limit) gets the code and the
+        # message of ours, so both body limits and the text limit read alike.
+        mine: ApiError = body_too_large(current_app.config["MAX_BODY_BYTES"], request.content_length)
+        response = error_response(status, mine.code, mine.message, mine.field)
+    else:
+        field = "body" if status == 400 else None
+        response = error_response(status, _snake(exc.name), exc.description or exc.name, field)
     for key, value in exc.get_response().headers.items():
         if key.lower() not in ("content-type", "content-length"):
             response.headers[key] = value

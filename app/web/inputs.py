@@ -4,16 +4,18 @@
 body with options in the query string, or multipart/form-data with a
 ``file`` part and options as form fields or query string. JSON values are
 validated strictly (``"5"`` is not a number); query and form values are
-strings, so they are converted by the field's type.
+strings, so they are converted by the field's type. A text body or an
+uploaded part is decoded by its ``charset`` parameter, UTF-8 by default.
 """
 
 from __future__ import annotations
 
+import codecs
 from typing import Any
 
 from flask import request
 
-from app.web.errors import InvalidBody, InvalidField, UnsupportedMediaType
+from app.web.errors import InvalidBody, InvalidField, UnsupportedMediaType, content_type_hint
 from app.web.jsonio import loads_strict
 
 JSON = "application/json"
@@ -41,11 +43,14 @@ def read_fields(accepted: tuple[str, ...] = (JSON,)) -> tuple[dict[str, Any], bo
         _no_query()
         return _json_object(), True
     if mimetype == TEXT and TEXT in accepted:
-        return {**_query(), "text": _utf8(request.get_data(cache=False), "text")}, False
+        charset = request.mimetype_params.get("charset")
+        return {**_query(), "text": decode_text(request.get_data(cache=False), charset, "text")}, False
     if mimetype == MULTIPART and MULTIPART in accepted:
         return _multipart(), False
     got = mimetype or "none"
-    raise UnsupportedMediaType(f"Content-Type must be one of {', '.join(accepted)} (got {got})")
+    raise UnsupportedMediaType(
+        f"Content-Type must be one of {', '.join(accepted)} (got {got}); {content_type_hint(accepted)}"
+    )
 
 
 def _json_object() -> dict[str, Any]:
@@ -71,11 +76,40 @@ def _no_query() -> None:
         raise InvalidField(f"{key}: with a JSON body, options go in the body, not in the query string", key)
 
 
-def _utf8(raw: bytes, field: str) -> str:
+def decode_text(raw: bytes, charset: str | None, field: str) -> str:
+    """Decode a text body or an uploaded part by its declared charset, UTF-8 when none is.
+
+    A UTF-8 byte order mark is dropped: editors on some systems write one,
+    and it is no part of the text.
+
+    Args:
+        raw: The bytes as sent.
+        charset: The ``charset`` parameter of the body's or part's content
+            type, if it has one.
+        field: The input named in errors (``text`` or ``file``).
+
+    Returns:
+        The text.
+
+    Raises:
+        UnsupportedMediaType: The charset is not one Python knows as a text encoding.
+        InvalidField: The bytes are not valid in the charset.
+    """
+    name = (charset or "utf-8").strip().strip('"')
     try:
-        return raw.decode("utf-8")
+        # utf-8-sig reads UTF-8 and drops a leading byte order mark.
+        encoding = "utf-8-sig" if codecs.lookup(name).name == "utf-8" else name
+        # Decoding refuses codecs that map bytes to bytes (base64, zlib): they are not charsets.
+        return raw.decode(encoding)
+    except LookupError:
+        raise UnsupportedMediaType(
+            f"{field}: unknown charset {name!r}; send UTF-8 or a charset such as iso-8859-1, "
+            "windows-1252, utf-16",
+            field,
+        ) from None
     except UnicodeDecodeError as exc:
-        raise InvalidField(f"{field} is not valid UTF-8 (byte {exc.start})", field) from None
+        said = f"the declared charset {name}" if charset else "UTF-8 (no charset was declared)"
+        raise InvalidField(f"{field} is not valid {said}: bad byte at offset {exc.start}", field) from None
 
 
 def _query() -> dict[str, Any]:
@@ -102,5 +136,5 @@ def _multipart() -> dict[str, Any]:
     extra = set(request.files) - {"file"}
     if extra:
         raise InvalidField(f"unknown file part {sorted(extra)[0]!r}", sorted(extra)[0])
-    fields["text"] = _utf8(upload.read(), "file")
+    fields["text"] = decode_text(upload.read(), upload.mimetype_params.get("charset"), "file")
     return fields

@@ -7,6 +7,7 @@ so the description cannot drift from what is validated.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,6 +86,23 @@ def _string_value(schema: dict[str, Any]) -> dict[str, Any]:
     return {**rest, **kept[0]} if len(kept) == 1 else {**rest, "anyOf": kept}
 
 
+def _query_parameter(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """A query option for text/plain bodies, its default told in words rather than as ``default``.
+
+    Interactive docs fill a parameter's ``default`` into the query string of
+    every call they make, JSON calls included, and a query string beside a
+    JSON body is refused; so the default is described, not declared.
+    """
+    value = _string_value(schema)
+    parameter: dict[str, Any] = {"name": name, "in": "query", "required": False}
+    if "default" in value:
+        value = {k: v for k, v in value.items() if k != "default"}
+        parameter["description"] = f"Only with a text/plain body; default {json.dumps(schema['default'])}."
+    else:
+        parameter["description"] = "Only with a text/plain body."
+    return {**parameter, "schema": value}
+
+
 def _request_body(op: Operation, request: Model, components: dict[str, Any]) -> dict[str, Any]:
     content: dict[str, Any] = {
         "application/json": {"schema": _schema(request, op.request_name, components, "validation")}
@@ -108,10 +126,7 @@ def _operation(op: Operation, components: dict[str, Any]) -> dict[str, Any]:
     if op.request is not None:
         doc["requestBody"] = _request_body(op, op.request, components)
     if op.plain_text:
-        doc["parameters"] = [
-            {"name": k, "in": "query", "required": False, "schema": _string_value(v)}
-            for k, v in op.option_schemas.items()
-        ]
+        doc["parameters"] = [_query_parameter(k, v) for k, v in op.option_schemas.items()]
     ok: dict[str, Any] = {"description": "Success"}
     if op.response is not None:
         ok["content"] = {op.response_type: {"schema": _schema(op.response, "", components, "serialization")}}

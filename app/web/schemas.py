@@ -8,6 +8,7 @@ bound appears in validation, in GET / and in the OpenAPI description at once.
 from __future__ import annotations
 
 import dataclasses
+import re
 import typing
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal, Union
@@ -27,7 +28,7 @@ from app.core.chunkers import CHUNKERS
 from app.core.chunkers.semantic import SemanticOptions
 from app.core.chunkers.thresholds import ThresholdMethod
 from app.core.retrieval import DEFAULT_METHOD, METHODS
-from app.web.errors import InvalidField
+from app.web.errors import InvalidField, did_you_mean
 
 STRICT = ConfigDict(strict=True, extra="forbid")
 DEFAULT_STRATEGY = "recursive"
@@ -45,6 +46,11 @@ def no_surrogates(value: str) -> str:
 Text = Annotated[str, AfterValidator(no_surrogates)]
 
 
+def plain(doc: str | None) -> str | None:
+    """A docstring's words as plain text for GET / and /openapi.json: ``chunk_size`` becomes chunk_size."""
+    return None if doc is None else re.sub(r"``([^`]*)``|:\w+:`~?([^`]*)`", lambda m: m[1] or m[2], doc)
+
+
 def option_fields(cls: type) -> dict[str, Any]:
     """Pydantic field definitions for a strategy dataclass's options."""
     hints = typing.get_type_hints(cls)
@@ -52,12 +58,15 @@ def option_fields(cls: type) -> dict[str, Any]:
     for f in dataclasses.fields(cls):
         meta = f.metadata
         bounds = {k: meta[k] for k in ("ge", "le", "gt") if meta.get(k) is not None}
-        fields[f.name] = (hints[f.name], Field(default=f.default, description=meta.get("doc"), **bounds))
+        fields[f.name] = (
+            hints[f.name],
+            Field(default=f.default, description=plain(meta.get("doc")), **bounds),
+        )
     return fields
 
 
 def _strategy_model(name: str, cls: type) -> type[BaseModel]:
-    doc = (cls.__doc__ or name).strip().splitlines()[0]
+    doc = plain((cls.__doc__ or name).strip().splitlines()[0])
     return create_model(
         f"{cls.__name__.removesuffix('Chunker')}ChunkRequest",
         __config__=STRICT,
@@ -76,7 +85,7 @@ def _strategy_field(name: str) -> Any:
 
 
 def _batch_model(name: str, cls: type) -> type[BaseModel]:
-    doc = (cls.__doc__ or name).strip().splitlines()[0]
+    doc = plain((cls.__doc__ or name).strip().splitlines()[0])
     return create_model(
         f"{cls.__name__.removesuffix('Chunker')}BatchChunkRequest",
         __config__=STRICT,
@@ -172,6 +181,35 @@ class ErrorResponse(BaseModel):
     error: ErrorDetail
 
 
+def unknown_strategy(name: str) -> str:
+    """The message for an unknown strategy: the closest names, then every valid one."""
+    hint = did_you_mean(name, CHUNKERS)
+    valid = ", ".join(sorted(CHUNKERS))
+    if hint:
+        return f"unknown strategy {name!r}; {hint} Valid strategies: {valid}"
+    return f"unknown strategy {name!r}; valid strategies: {valid}"
+
+
+def unknown_field(name: str, strategy: str | None) -> str:
+    """The message for an unknown field, with the closest known names.
+
+    A field that is another strategy's option (``pack`` sent to
+    ``recursive``) is named as such, with the strategies that take it.
+    """
+    model = STRATEGY_MODELS.get(strategy or "")
+    takers = sorted(n for n, m in STRATEGY_MODELS.items() if name in m.model_fields)
+    if model is not None and takers:
+        takes = ", ".join(takers)
+        return f"{name!r} is not an option of strategy {strategy!r}; strategies that take it: {takes}"
+    hint = did_you_mean(name, model.model_fields if model is not None else _REQUEST_FIELDS)
+    if hint:
+        return f"unknown field {name!r}; {hint}"
+    if model is not None:
+        options = ", ".join(k for k in model.model_fields if k not in ("text", "texts", "strategy"))
+        return f"unknown field {name!r}; strategy {strategy!r} takes: {options}"
+    return f"unknown field {name!r}"
+
+
 def _describe(error: Any, tagged: bool) -> tuple[str, str]:
     loc = list(error["loc"][1:] if tagged and error["loc"] else error["loc"])
     # Requests are flat: a field, then list indices, named as in Python and
@@ -181,10 +219,10 @@ def _describe(error: Any, tagged: bool) -> tuple[str, str]:
     field = "".join([str(loc[0]), *(f"[{p}]" for p in loc[1:] if isinstance(p, int))]) if loc else "body"
     kind = error["type"]
     if kind in ("union_tag_invalid", "union_tag_not_found"):
-        valid = ", ".join(sorted(CHUNKERS))
-        return "strategy", f"unknown strategy {error['ctx'].get('tag', '')!r}; valid strategies: {valid}"
+        return "strategy", unknown_strategy(str(error["ctx"].get("tag", "")))
     if kind == "extra_forbidden":
-        return field, f"unknown field {field!r}"
+        strategy = str(error["loc"][0]) if tagged and error["loc"] else None
+        return field, unknown_field(field, strategy)
     if kind == "missing":
         return field, f"{field} is required"
     return field, f"{field}: {error['msg']}"
@@ -212,7 +250,7 @@ def validate(
         # Some keys are unknown; pydantic would list an error for each, seconds
         # for a body of a million keys, where only the first is reported.
         unknown = next(key for key in fields if key not in _REQUEST_FIELDS)
-        raise InvalidField(f"unknown field {unknown!r}", unknown)
+        raise InvalidField(unknown_field(unknown, None), unknown)
     try:
         if isinstance(adapter, TypeAdapter):
             return adapter.validate_python(fields, strict=strict)
@@ -226,7 +264,7 @@ def validate(
 # apply only with `text`, where the chosen strategy's own model checks them.
 ANSWER_STRATEGY = "recursive"
 #: /answer's chunk_size for `text`, chosen on benchmarks/bench_answer.py's
-#: evaluation set (README, "POST /answer").
+#: evaluation set (docs/reference.md, "POST /answer").
 ANSWER_CHUNK_SIZE = 500
 MAX_QUESTION_CHARS = 10_000
 

@@ -14,8 +14,8 @@ from tests.batch.test_job import single_process
 from tests.conftest import ROOT
 
 SUMMARY = re.compile(
-    r"documents (\d+), chunks (\d+), [\d.]+ MB in [\d.]+ s = [\d.]+ MB/s on (\d+) workers; "
-    r"(\d+) already done, (\d+) skipped"
+    r"documents (\d+), chunks (\d+), [\d.]+ MB in [\d.]+ s wall time \(chunking [\d.]+ s = [\d.]+ MB/s "
+    r"on (\d+) workers\); (\d+) already done, \d+ excluded, (\d+) skipped"
 )
 
 

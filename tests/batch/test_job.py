@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.batch.job import Job, Task, chunk_part, plan, run
-from app.batch.output import OutputError
+from app.batch.output import OutputError, chunk_id
 from app.batch.sources import DocRef, Problem, list_documents
 from app.core.chunkers import CHUNKERS
 from app.web.schemas import STRATEGY_MODELS
@@ -45,12 +45,15 @@ def api_lines(client, doc_id, text, strategy, options):
     return [
         {
             "id": doc_id,
+            "chunk_id": chunk_id(doc_id, index, chunk),
+            "index": index,
+            "strategy": body["strategy"],
             "chunk": chunk,
             "start": meta["start"],
             "end": meta["end"],
             "metadata": {k: v for k, v in meta.items() if k not in ("start", "end")},
         }
-        for chunk, meta in zip(body["chunks"], body["metadata"], strict=True)
+        for index, (chunk, meta) in enumerate(zip(body["chunks"], body["metadata"], strict=True))
     ]
 
 

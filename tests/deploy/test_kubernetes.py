@@ -66,7 +66,7 @@ def test_probes_port_and_scrape_annotations_fit_the_app(client):
 
 
 def test_every_setting_in_the_environment_is_a_documented_one():
-    documented = set(re.findall(r"`(CHUNKWISE_[A-Z_]+)`", (ROOT / "README.md").read_text()))
+    documented = set(re.findall(r"`(CHUNKWISE_[A-Z_]+)`", (ROOT / "docs" / "reference.md").read_text()))
     names = {e["name"] for e in container()["env"]}
     assert {n for n in names if n.startswith("CHUNKWISE_")} <= documented
     assert {

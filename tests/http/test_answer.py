@@ -148,7 +148,11 @@ def test_wrong_content_type_is_415(client):
         ({"chunks": CHUNKS, "min_score": -0.1}, "min_score", "greater than or equal to 0"),
         ({"chunks": CHUNKS, "min_score": "0.5"}, "min_score", "valid number"),
         ({"text": "x", "strategy": "nope"}, "strategy", "Input should be"),
-        ({"text": "x", "pack": False}, "pack", "unknown field"),
+        (
+            {"text": "x", "pack": False},
+            "pack",
+            "'pack' is not an option of strategy 'recursive'; strategies that take it: chat",
+        ),
         ({"text": "x", "chunk_size": 0}, "chunk_size", "greater than or equal to 1"),
         ({"text": "x", "chunk_size": 10, "chunk_overlap": 10}, "chunk_overlap", "smaller than chunk_size"),
         ({"text": 5}, "text", "valid string"),

@@ -92,7 +92,7 @@ FIELD_ERRORS = [
     ),
     ({"unit": "tokens"}, "unit", "'chars' or 'words'"),
     ({"colour": "red"}, "colour", "unknown field 'colour'"),
-    ({"strategy": "fixed", "pack": True}, "pack", "unknown field 'pack'"),
+    ({"strategy": "fixed", "pack": True}, "pack", "'pack' is not an option of strategy 'fixed'"),
     ({"strategy": 5}, "strategy", "unknown strategy"),
 ]
 
@@ -172,7 +172,8 @@ def test_not_found_and_method_not_allowed(client):
 
 def test_body_over_limit_is_413():
     client = create_app({"TESTING": True, "MAX_BODY_BYTES": 100}).test_client()
-    assert_error(client.post("/chunking", json={"text": "x" * 200}), 413, "request_entity_too_large", "body")
+    error = assert_error(client.post("/chunking", json={"text": "x" * 200}), 413, "payload_too_large", "body")
+    assert "the limit is 100 bytes" in error["message"]
 
 
 def test_text_over_limit_is_413_naming_text():

@@ -42,6 +42,7 @@ def test_chunked_body_over_limit_is_413_not_truncated(small_limit_server):
     assert status == 413
     assert answer["error"]["code"] == "payload_too_large"
     assert answer["error"]["field"] == "body"
+    assert "the limit is 5000 bytes (CHUNKWISE_MAX_BODY_BYTES)" in answer["error"]["message"]
 
 
 def test_chunked_body_under_limit_arrives_whole(small_limit_server):
@@ -59,8 +60,12 @@ def test_content_length_over_limit_is_413(small_limit_server):
     conn.request("POST", "/chunking", body=body, headers={"Content-Type": "application/json"})
     response = conn.getresponse()
     assert response.status == 413
-    assert json.loads(response.read())["error"]["status"] == 413
+    error = json.loads(response.read())["error"]
     conn.close()
+    assert error["status"] == 413 and error["code"] == "payload_too_large" and error["field"] == "body"
+    assert error["message"] == (
+        f"the body has {len(body)} bytes; the limit is 5000 bytes (CHUNKWISE_MAX_BODY_BYTES)"
+    )
 
 
 def test_live_chunking_and_request_id(live_server):

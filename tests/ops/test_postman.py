@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import subprocess
 
 import pytest
@@ -77,22 +78,10 @@ def test_every_request_asserts_its_status_and_more():
 def test_newman_runs_the_collection_green(live_server, tmp_path):
     assert NEWMAN.exists(), "newman is missing: run `make test` (or `npm ci --prefix .tools`)"
     report = tmp_path / "newman.json"
+    # Through `make postman`, as the README tells a person to run it.
+    flags = f"--reporters cli,json --reporter-json-export {report} --color off --timeout-request 30000"
     result = subprocess.run(
-        [
-            str(NEWMAN),
-            "run",
-            str(COLLECTION_PATH),
-            "--env-var",
-            f"baseUrl={live_server.url}",
-            "--reporters",
-            "cli,json",
-            "--reporter-json-export",
-            str(report),
-            "--color",
-            "off",
-            "--timeout-request",
-            "30000",
-        ],
+        ["make", "-s", "postman", f"BASE_URL={live_server.url}", f"NEWMAN_ARGS={flags}"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -103,3 +92,15 @@ def test_newman_runs_the_collection_green(live_server, tmp_path):
     assert stats["requests"] == {"total": len(requests()), "pending": 0, "failed": 0}
     assert stats["assertions"]["failed"] == 0
     assert stats["assertions"]["total"] >= 4 * len(requests())
+
+
+@pytest.mark.live
+def test_make_postman_says_when_no_service_answers():
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    result = subprocess.run(
+        ["make", "-s", "postman", f"PORT={port}"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert f"no chunkwise answers at http://127.0.0.1:{port}; start it first (make run)" in result.stdout

@@ -1,112 +1,100 @@
-"""Offline sentence splitting: NLTK Punkt with parameters the project ships.
+"""Offline sentence splitting: Punkt-style rules with word lists the project ships.
 
-``split_sentences`` returns sentence spans (half-open, in code points) and never
-downloads anything: instead of NLTK's ``punkt_tab`` model it builds
-:class:`~nltk.tokenize.punkt.PunktParameters` from the reviewed word lists in
-``app/core/data/`` (``abbreviations.txt``, ``titles.txt``, ``collocations.txt``,
-``sentence_starters.txt``; the comments in each file say what it is for).
+``split_sentences`` returns sentence spans (half-open, in code points). It
+downloads nothing and loads no model: the decisions use the reviewed word
+lists in ``app/core/data/`` (``abbreviations.txt``, ``titles.txt``,
+``collocations.txt``, ``sentence_starters.txt``), the same evidence NLTK's
+Punkt takes as parameters, applied by the rules in
+:mod:`app.core.chunkers.sentence_rules`.
 
-Pipeline, per paragraph (blank lines always end a sentence):
+One precompiled regex finds every candidate in a single pass over the text,
+and each is decided from the word before it and the word after it only, so
+the cost is linear in the text. Nothing is cached: the speed does not depend
+on text repeating. Candidates:
 
-1. Punkt proposes sentence starts. It runs over bounded blocks so that the
-   cost stays linear in the text (see ``_punkt_starts``), and it caches its
-   verdict per candidate context (see ``_MemoPunkt``).
-2. Breaks a careful reader would not make are undone: after a title such as
-   "Dr." (titles.txt), after a lone list marker ("1."), after a quotation
-   closed by ``.?!`` when the next word is lowercase (``"Stop!" he said.``)
-   and before a speaker (``"Where is it?" John asked.``).
-3. Breaks Punkt cannot see are added: after CJK sentence punctuation (。！？,
-   also when no space follows), before a list item that starts a line, after
-   "a.m."/"p.m."/"etc." before a capitalised word, and after a period inside
-   closing quotes before a capitalised word.
+* paragraph breaks (a blank line or U+2029), which always end a sentence;
 
-Spans are then trimmed of surrounding whitespace. Together they cover every
+* ``.?!`` and ellipses followed by whitespace, with any closing quotes or
+  brackets (``sentence_rules.period_ends`` settles abbreviations, initials,
+  numbers, times and list markers; ``?!`` inside quotes continue before a
+  lowercase word or a speaker, as in ``"Where is it?" John asked.``);
+* CJK sentence punctuation (。！？), also with no space after it, except a
+  Japanese quotation continued by a particle (「行こう！」と言った);
+* line breaks after a line without final punctuation: before a list item or
+  chat line, after a line ending in a colon, and after a short line (a
+  heading) when the next line starts with a capital;
+* list markers written inline ("1)", "(b)", "ii.") that continue a sequence
+  or follow a colon, before a capitalised item.
+
+Spans are trimmed of surrounding whitespace. Together they cover every
 non-whitespace character of the input range exactly once, in order.
 
-Known limits: a sentence longer than ``_BLOCK_CHARS`` is cut at the last
-whitespace of a block; "Dr." meaning Drive never ends a sentence; an
-abbreviation such as "Inc." followed by a capitalised word that is not a
-common sentence starter ("Acme Inc. Sarah left.") is not split.
+Known limits: an abbreviation followed by a capitalised word that is not a
+common sentence starter stays inside the sentence ("Acme Inc. Sarah left."
+is one sentence), and a line of wrapped prose that happens to be short
+before a capitalised line reads as a heading.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from functools import cache, lru_cache
-from itertools import pairwise
 
-from nltk.tokenize.punkt import (
-    _ORTHO_BEG_UC,
-    _ORTHO_MID_LC,
-    PunktParameters,
-    PunktSentenceTokenizer,
-)
-
-from app.core.lexicon import load_word_list
-
-#: Most characters handed to Punkt at once. Punkt is superlinear on some inputs
-#: and NLTK 3.10 runs its regexes under a wall-clock guard that raises
-#: TimeoutError on texts of ~10 MB, so it only ever sees blocks this long.
-#: Results equal Punkt's on the whole paragraph while sentences are shorter.
-_BLOCK_CHARS = 20_000
-
-#: Longest candidate context whose Punkt verdict is cached (see ``_MemoPunkt``).
-_MEMO_MAX_CHARS = 80
+from app.core.chunkers import sentence_rules as rules
+from app.core.chunkers.sentence_rules import CLOSERS, OPENERS
 
 #: A blank line (only whitespace between two newlines) or U+2029 PARAGRAPH
 #: SEPARATOR: a paragraph break, and so always a sentence break.
-_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n|\u2029")
-
+_PARAGRAPH = r"\n[^\S\n]*\n|\u2029"
+_PARAGRAPH_BREAK = re.compile(_PARAGRAPH)
 _NON_SPACE = re.compile(r"\S")
 
-#: Greedy, so it matches up to the last whitespace before ``endpos``.
-_UP_TO_LAST_SPACE = re.compile(r".*\s", re.DOTALL)
-
-#: Closing quotes and brackets that belong to the sentence they follow.
-_CLOSERS = "\"'”’»」』）〕】》〉)\\]"
-
-#: CJK sentence punctuation ends a sentence even with no space after it, but
-#: not a Japanese quotation that a particle continues: 「行こう！」と言った.
 #: Possessive quantifiers stop a backtrack from splitting off the closers.
-_CJK_END = rf"[。｡！？]++[{_CLOSERS}]*+(?!(?<=[」』])[とっ])"
-_UP_TO_LAST_CJK_END = re.compile(rf".*{_CJK_END}", re.DOTALL)
-
-#: Breaks added inside Punkt's sentences: after CJK sentence punctuation, and
-#: before a bullet or numbered item that starts a line (Punkt sees no period
-#: at the end of "- milk\n- eggs", yet a reader sees two items). Capital
-#: letters are not item markers here: "John\nF. Kennedy" is a wrapped name.
-_FORCED_BREAK = re.compile(
-    rf"{_CJK_END}|\n[^\S\n]*(?=(?:[-*•]|\d{{1,3}}[.)]|[a-z][.)]|\([a-zA-Z0-9]\))[^\S\n]+\S)"
-    # "a.m.", "p.m." and "etc." before a capitalised word end the sentence
-    # ("at 9 a.m. Sarah will ..."), which Punkt only sees when the word is a
-    # known sentence starter. A time zone, weekday or acronym continues it.
-    r"|(?<![\w.])(?:[aApP]\.[mM]|etc)\.(?=\s+(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
-    r"|(?:Eastern|Central|Mountain|Pacific|Greenwich|Universal|Local)\b|[A-Z]{2})[A-Z])"
-    # A period inside closing quotes ends the sentence before a capital, even
-    # after an abbreviation: 'He said "I work at Acme Inc." Then he left.'
-    rf"|\.[{_CLOSERS}]+(?=\s+[A-Z])"
+_CJK_END = rf"[。｡！？]++[{CLOSERS}]*+(?!(?<=[」』])[とっ])"
+_CANDIDATE = re.compile(
+    # The look-ahead on one character class comes first because it lets the
+    # regex engine skip quickly to the next candidate (four times faster on
+    # prose than the bare alternation).
+    r"(?=[.?!…\n)。｡！？\u2029])"
+    rf"(?:(?P<cjk>{_CJK_END})"
+    rf"|(?P<end>\.(?:[^\S\n]\.){{2,}}|[.?!…]+)(?P<close>[{CLOSERS}]*)(?=\s|\Z)"
+    rf"|(?P<para>{_PARAGRAPH})"
+    # A line break matters only before a capital, a digit, a list or chat
+    # marker, or a short lowercase label ("ben: ", "b) "): wrapped prose
+    # continuing in lowercase is skipped by the regex itself.
+    r"|(?P<line>\n)(?=[^\S\n]*(?:[^\w\s]|[A-Z0-9]|[a-z][\w.-]{0,20}[:.)]))"
+    # Only the ")" of an inline list marker: every alternative then starts
+    # with a fixed set of characters, which lets the regex engine skip ahead.
+    r"|(?P<item>\))(?=[^\S\n]+\S))"
 )
-
-#: A sentence that is only a list marker: "1.", "2.1.", "iv.", "b.". Roman
-#: numerals stop at i/v/x so that words such as "Mix." or "Civil." stay.
-_LONE_ENUMERATOR = re.compile(r"(?:\d{1,3}(?:\.\d{1,3})*|[ivx]{1,5}|[IVX]{1,5}|[^\W\d_])\.")
-
-#: The word before a sentence-final period; the look-behind keeps "TMr." and
-#: "U.Dr." from passing as "Mr." or "Dr.".
-_LAST_ABBREVIATION = re.compile(r"(?<![\w.])([^\W\d_]+)\.\Z")
-
-#: ``.?!`` closed by a quote or bracket, at the end of a sentence.
-_QUOTED_END = re.compile(rf"[.?!][{_CLOSERS}]+\Z")
-
-#: A quoted question or exclamation is continued by its speaker, as in
-#: ``"Where is it?" John asked.``: one or two capitalised words, then a verb
-#: of speech.
-_QUOTED_QUESTION_END = re.compile(rf"[?!][{_CLOSERS}]+\Z")
+#: The marker that the ")" candidate closes: "(b)", "2)", "iv)", after whitespace.
+_MARKER_BEFORE = re.compile(r"(?<!\S)\(?(\d{1,3}|[a-z]|[A-Z](?<=\(.)|[ivx]{1,4})\Z")
+#: The next word after a candidate: openers, then at most 40 visible characters.
+_NEXT = re.compile(rf"\s+([{OPENERS}]*)(\S{{1,40}})")
+#: What starts a line that is a new item whatever the line before it: a
+#: bullet, a numbered or lettered marker, a Markdown heading, a chat
+#: timestamp, nick or speaker label.
+_LINE_ITEM = re.compile(
+    r"[^\S\n]*(?:[-*•+]|\d{1,3}[.)]|\d{1,3}(?:\.\d{1,3})+[.)]?|[a-z][.)]|\(\w{1,3}\)|#{1,6})[^\S\n]"
+    r"|[^\S\n]*(?:\[\d|<[\w.-]+>|[A-Za-z][\w.-]{0,20}:[^\S\n])"
+)
+_LINE_CAPITAL = re.compile(rf"[^\S\n]*[{OPENERS}]*[A-Z0-9]")
+#: ``?!`` in quotes continued by a speaker: ``"Where is it?" John asked.``
 _SPEAKER = re.compile(
-    r"[A-Z][\w'-]*(?: [A-Z][\w'-]*)? (?:asked|said|replied|answered|shouted|cried|"
+    r"\s+[A-Z][\w'-]*(?: [A-Z][\w'-]*)? (?:asked|said|replied|answered|shouted|cried|"
     r"called|whispered|added|exclaimed|wondered|yelled|muttered)\b"
 )
+#: Emoji and pictographs stay with the sentence they close: "Happy birthday!! 🎉".
+_SYMBOLS = re.compile(r"[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]+")
+#: A line ending with one of these continues on the next line.
+_CONTINUES = frozenset(",;-–—(/&")
+_FUNCTION_WORDS = frozenset(
+    "a an the of to in on at by for from with and or nor but as that than this these is are".split()
+)
+#: A line shorter than this share of the paragraph's longest line is short
+#: (a heading, a list line); paragraphs whose lines are all shorter than
+#: ``_NARROW`` characters are not wrapped prose, so every line is short.
+_SHORT_SHARE = 0.7
+_NARROW = 50
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -138,189 +126,168 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         # Split the range as a text of its own: look-behinds in the rules
         # must not see characters outside it.
         return [(s + start, e + start) for s, e in split_sentences(text[start:stop])]
-    spans: list[tuple[int, int]] = []
-    for p_start, p_end in _paragraphs(text, 0, stop):
-        punkt_spans = _spans_between(text, _punkt_starts(text, p_start, p_end), p_end)
-        for s, e in _undo_false_breaks(text, punkt_spans):
-            spans.extend(_add_forced_breaks(text, s, e))
-    return spans
+    return _Scanner(text).spans()
 
 
 def warm_up() -> None:
-    """Load the shipped Punkt parameters and compile Punkt's regexes.
+    """Load the shipped word lists and compile the rules' regexes.
 
     Call it from a readiness probe so the first request does not pay for it.
     """
-    split_sentences("Warm up, e.g. at start. Done.")
+    split_sentences("Warm up, e.g. at 9 a.m. Done.\n- item (a) One (b) Two\n\nEnd")
 
 
-class _MemoPunkt(PunktSentenceTokenizer):  # type: ignore[misc]
-    """Punkt that remembers its verdict on each candidate context.
+class _Scanner:
+    """One pass over a text, deciding each candidate as it comes.
 
-    Punkt spends most of its time deciding, for each ``.?!``, whether the
-    short context around it ("word. Next") holds a break. The verdict depends
-    on that string only, and repetitive input ("a. " * 100_000, tables of
-    "Dr. " lines) repeats contexts, so a bounded cache makes it several times
-    faster there and costs little on ordinary prose.
+    State kept between candidates, all O(1): where the current sentence and
+    paragraph start, the last list marker seen (so "2)" after "1)" starts an
+    item) and the paragraph's longest line (computed once per paragraph, when
+    a line break needs it).
     """
 
-    def __init__(self, params: PunktParameters) -> None:
-        super().__init__(params)
-        self._verdicts = lru_cache(maxsize=4096)(super().text_contains_sentbreak)
+    __slots__ = ("_end", "_marker", "_para", "_seg", "_spans", "_text", "_width")
 
-    def text_contains_sentbreak(self, text: str) -> bool:
-        """Return Punkt's own verdict, cached by context."""
-        if len(text) > _MEMO_MAX_CHARS:
-            # A context holds a whole "word", which may be a block long;
-            # caching those could pin megabytes for no hit rate.
-            return bool(super().text_contains_sentbreak(text))
-        return bool(self._verdicts(text))
+    def __init__(self, text: str) -> None:
+        self._text, self._end = text, len(text)
+        self._para = 0
+        self._seg = _skip_space(text, 0, self._end)
+        self._marker: str | None = None
+        self._width = -1
+        self._spans: list[tuple[int, int]] = []
 
+    def spans(self) -> list[tuple[int, int]]:
+        """Return the trimmed sentence spans of the whole text."""
+        for match in _CANDIDATE.finditer(self._text):
+            # The last group that matched tells the kind: 1 cjk, 3 close
+            # (after end), 4 paragraph, 5 line, 6 item.
+            kind = match.lastindex
+            if kind == 3:
+                self._terminal(match)
+            elif kind == 5:
+                self._line(match.start())
+            elif kind == 4:
+                self._cut(match.start())
+                self._para, self._marker, self._width = match.end(), None, -1
+            elif kind == 6:
+                self._item(match)
+            else:
+                self._cut(match.end())
+        self._cut(self._end)
+        return self._spans
 
-@cache
-def _tokenizer() -> _MemoPunkt:
-    """Build the Punkt tokenizer from the word lists in ``app/core/data/``."""
-    params = PunktParameters()
-    params.abbrev_types = set(load_word_list("abbreviations.txt")) | _titles()
-    params.collocations = {_pair(line) for line in load_word_list("collocations.txt")}
-    starters = load_word_list("sentence_starters.txt")
-    params.sent_starters = {word.lower() for word in starters}
-    for word in starters:
-        # Seen capitalised at sentence starts and lowercase inside sentences:
-        # this is what lets Punkt end a sentence after "Inc." before "The".
-        # "I" is always capitalised and so is no such evidence.
-        if word.islower():
-            params.add_ortho_context(word, _ORTHO_BEG_UC | _ORTHO_MID_LC)
-    return _MemoPunkt(params)
+    def _cut(self, pos: int) -> None:
+        """End the current sentence before ``pos`` (if it holds anything)."""
+        seg = self._seg
+        if pos > seg:
+            text = self._text
+            self._spans.append((seg, seg + len(text[seg:pos].rstrip())))
+            # Whitespace between sentences is short: look at a small window
+            # first and search further only when it is all whitespace.
+            gap = text[pos : pos + 16]
+            skipped = len(gap) - len(gap.lstrip())
+            self._seg = pos + skipped if skipped < len(gap) else _skip_space(text, pos, self._end)
 
+    def _terminal(self, match: re.Match[str]) -> None:
+        """Decide at ``.?!`` or an ellipsis, with any closers after it."""
+        text, cut = self._text, match.end()
+        after = _NEXT.match(text, cut)
+        if after is None:
+            return
+        word, term, close = after.group(2), match.group(2), match.group(3)
+        if term[-1] in "?!":
+            if close and (word[0].islower() or _SPEAKER.match(text, cut)):
+                return
+        elif term != "." or close:
+            # An ellipsis, or a period inside quotes or brackets: it ends the
+            # sentence unless a lowercase word continues it.
+            if word[0].islower() or not (word[0].isupper() or after.group(1)):
+                return
+        elif not self._period_ends(match.start(), word):
+            return
+        if not word[0].isalnum() and (symbols := _SYMBOLS.match(word)) and symbols.end() == len(word):
+            cut = after.end()
+        self._cut(cut)
 
-@cache
-def _titles() -> frozenset[str]:
-    """Abbreviations that stand before a name and so never end a sentence."""
-    return frozenset(load_word_list("titles.txt"))
+    def _period_ends(self, pos: int, after: str) -> bool:
+        """Decide at a bare period at ``pos``; list markers are handled here."""
+        text = self._text
+        window = text[max(self._seg, pos - 48) : pos]
+        raw = "" if not window or window[-1].isspace() else window.rsplit(None, 1)[-1]
+        word_start = pos - len(raw)
+        word = raw.lstrip(OPENERS).rstrip(CLOSERS)
+        if not word:
+            return True
+        marker = len(word) < 8 and word == raw and rules.is_enumerator(word)
+        if marker and self._is_marker(word_start, word, after):
+            return False
+        after_number = word_start > 1 and text[word_start - 1] == " " and text[word_start - 2].isdigit()
+        return rules.period_ends(word, after, after_number)
 
+    def _is_marker(self, pos: int, marker: str, after: str) -> bool:
+        """Whether ``marker.`` at ``pos`` numbers an item; cuts before it if it starts one."""
+        if pos == self._seg or self._after_label(pos):
+            self._marker = marker
+            return True
+        if after[0].isupper() and (rules.follows(marker, self._marker) or self._after_colon(pos)):
+            self._cut(pos)
+            self._marker = marker
+            return True
+        return False
 
-def _pair(line: str) -> tuple[str, str]:
-    """Parse one ``collocations.txt`` line into Punkt's (type, type) form."""
-    first, second = line.split()
-    return first, second
+    def _after_label(self, pos: int) -> bool:
+        """Whether a heading label ("Section", "Step") opens the sentence right before ``pos``."""
+        label_end = pos - 1
+        # Labels are short words: the bound keeps this check O(1).
+        return (
+            0 < label_end - self._seg <= 8
+            and self._text[label_end] == " "
+            and rules.is_label(self._text[self._seg : label_end])
+        )
 
+    def _after_colon(self, pos: int) -> bool:
+        return self._text[max(self._seg, pos - 8) : pos].rstrip().endswith(":")
 
-def _paragraphs(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Yield the trimmed, non-empty paragraphs of ``text[start:end]``."""
-    pos = start
-    for match in _PARAGRAPH_BREAK.finditer(text, start, end):
-        if span := _trim(text, pos, match.start()):
-            yield span
-        pos = match.end()
-    if span := _trim(text, pos, end):
-        yield span
+    def _item(self, match: re.Match[str]) -> None:
+        """An inline "1)" or "(b)": it starts an item after a colon or its predecessor."""
+        found = _MARKER_BEFORE.search(self._text, max(self._seg, match.start() - 5), match.start())
+        if found is None:
+            return
+        pos, marker = found.start(), found.group(1)
+        after = _NEXT.match(self._text, match.end())
+        starts = after is not None and after.group(2)[0].isupper()
+        if pos > self._seg and starts and (rules.follows(marker, self._marker) or self._after_colon(pos)):
+            self._cut(pos)
+        self._marker = marker
 
+    def _line(self, pos: int) -> None:
+        """Decide at a line break inside a paragraph."""
+        text = self._text
+        if _LINE_ITEM.match(text, pos + 1):
+            self._cut(pos)
+            return
+        line_start = text.rfind("\n", self._para, pos) + 1 or self._para
+        line = text[max(self._seg, line_start) : pos].rstrip()
+        if not line or line[-1] in ".?!…" or line[-1] in CLOSERS:
+            return
+        if not _LINE_CAPITAL.match(text, pos + 1):
+            return
+        # A heading is a whole line: one whose sentence began mid-line is prose.
+        if line[-1] == ":" or (self._seg <= line_start and self._is_short(line)):
+            self._cut(pos)
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Shrink ``[start, end)`` to exclude surrounding whitespace; ``None`` if empty."""
-    piece = text[start:end]
-    right = len(piece.rstrip())
-    if right == 0:
-        return None
-    return start + len(piece) - len(piece.lstrip()), start + right
-
-
-def _punkt_starts(text: str, start: int, end: int) -> list[int]:
-    """Return where Punkt starts sentences in the paragraph ``text[start:end]``.
-
-    Punkt runs over blocks of at most ``_BLOCK_CHARS`` cut at whitespace. The
-    last sentence of a block may be incomplete, so it is dropped and the next
-    block starts there; every earlier break depends only on text inside the
-    block, so it equals Punkt's break on the whole paragraph. When a block
-    holds a single sentence (one longer than a block), the block end is
-    accepted as a forced break: the only place where results can differ.
-    """
-    starts: list[int] = []
-    pos = start
-    while end - pos > _BLOCK_CHARS:
-        cut = _cut_point(text, pos, pos + _BLOCK_CHARS)
-        found = _block_starts(text, pos, cut)
-        if len(found) == 1:
-            found.append(_skip_space(text, cut, end))
-        starts.extend(found[:-1])
-        pos = found[-1]
-    starts.extend(_block_starts(text, pos, end))
-    return starts
-
-
-def _cut_point(text: str, start: int, limit: int) -> int:
-    """Where to end a block: the last whitespace, else after the last CJK sentence end."""
-    if match := _UP_TO_LAST_SPACE.match(text, start + 1, limit):
-        return match.end() - 1
-    if match := _UP_TO_LAST_CJK_END.match(text, start, limit):
-        return match.end()
-    # A block without whitespace or CJK punctuation ("a" * 10**6) is cut hard.
-    return limit
+    def _is_short(self, line: str) -> bool:
+        """Whether ``line`` is a heading-like short line that does not continue."""
+        if line[-1] in _CONTINUES or line.rsplit(None, 1)[-1].lower() in _FUNCTION_WORDS:
+            return False
+        if self._width < 0:
+            found = _PARAGRAPH_BREAK.search(self._text, self._para)
+            para_end = found.start() if found else self._end
+            self._width = max(map(len, self._text[self._para : para_end].split("\n")))
+        return self._width < _NARROW or len(line) < _SHORT_SHARE * self._width
 
 
 def _skip_space(text: str, pos: int, end: int) -> int:
     """Return the first non-whitespace index in ``[pos, end)``, else ``end``."""
     match = _NON_SPACE.search(text, pos, end)
     return match.start() if match else end
-
-
-def _block_starts(text: str, start: int, end: int) -> list[int]:
-    """Run Punkt on ``text[start:end]`` (``text[start]`` not whitespace).
-
-    Returns:
-        Absolute, strictly increasing sentence starts; the first is ``start``.
-    """
-    starts = [start]
-    for rel_start, _ in _tokenizer().span_tokenize(text[start:end]):
-        # Punkt's realignment can move a start onto whitespace; starts must
-        # sit on content so that spans never begin with a blank.
-        pos = _skip_space(text, start + rel_start, end)
-        if starts[-1] < pos < end:
-            starts.append(pos)
-    return starts
-
-
-def _spans_between(text: str, starts: list[int], end: int) -> list[tuple[int, int]]:
-    """Turn sentence starts into trimmed spans; each runs to the next start."""
-    bounds = [*starts, end]
-    return [span for s, e in pairwise(bounds) if (span := _trim(text, s, e))]
-
-
-def _undo_false_breaks(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Merge each span into the previous one when the break between them is false."""
-    merged: list[tuple[int, int]] = []
-    for span in spans:
-        if merged and _is_false_break(text, merged[-1], span):
-            merged[-1] = (merged[-1][0], span[1])
-        else:
-            merged.append(span)
-    return merged
-
-
-def _is_false_break(text: str, before: tuple[int, int], after: tuple[int, int]) -> bool:
-    """Tell whether Punkt's break between two adjacent spans should be undone."""
-    b_start, b_end = before
-    if _LONE_ENUMERATOR.fullmatch(text, b_start, b_end):
-        return True
-    # Only the tail matters; a bounded window keeps each check O(1).
-    tail = max(b_start, b_end - 16)
-    title = _LAST_ABBREVIATION.search(text, tail, b_end)
-    if title and title.group(1).lower() in _titles():
-        return True
-    if _QUOTED_END.search(text, tail, b_end) and text[after[0]].islower():
-        return True
-    return bool(_QUOTED_QUESTION_END.search(text, tail, b_end)) and bool(
-        _SPEAKER.match(text, after[0], after[1])
-    )
-
-
-def _add_forced_breaks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Split one sentence at CJK sentence ends and at line-initial list items."""
-    pos = start
-    for match in _FORCED_BREAK.finditer(text, start, end):
-        if span := _trim(text, pos, match.end()):
-            yield span
-            pos = match.end()
-    if span := _trim(text, pos, end):
-        yield span

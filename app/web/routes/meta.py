@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
 from typing import Any
 
 from flask import (
@@ -20,9 +21,12 @@ from pydantic import BaseModel, ConfigDict
 from app.core.chunkers import CHUNKERS
 from app.core.warmup import warm_up
 from app.web.openapi import Operation
-from app.web.schemas import DEFAULT_STRATEGY, STRATEGY_MODELS
+from app.web.schemas import DEFAULT_STRATEGY, STRATEGY_MODELS, plain
 
 bp = Blueprint("meta", __name__)
+
+# Swagger UI 5 (it reads OpenAPI 3.1), as shipped in the flask-swagger-ui wheel.
+_SWAGGER_UI = str(files("flask_swagger_ui") / "dist")
 
 VERSION = "0.1.0"
 
@@ -66,7 +70,7 @@ def strategy_catalogue() -> dict[str, Any]:
             if k not in ("text", "strategy")
         }
         catalogue[name] = {
-            "description": (CHUNKERS[name].__doc__ or "").strip().splitlines()[0],
+            "description": plain((CHUNKERS[name].__doc__ or "").strip().splitlines()[0]),
             "options": options,
         }
     return catalogue
@@ -151,10 +155,8 @@ def docs() -> Response:
 
 @bp.get("/docs/assets/<path:name>")
 def docs_asset(name: str) -> Response:
-    """Swagger UI's static files."""
-    from swagger_ui_bundle import swagger_ui_path
-
-    return send_from_directory(str(swagger_ui_path), name, max_age=86400)
+    """Swagger UI's static files, from the installed package's dist folder."""
+    return send_from_directory(_SWAGGER_UI, name, max_age=86400)
 
 
 OPERATIONS = [
