@@ -112,6 +112,7 @@ bench: $(VENV)/.bench
 	$(BIN)/python -m benchmarks.bench_semantic
 	$(BIN)/python -m benchmarks.bench_segmentation
 	$(BIN)/python -m benchmarks.bench_answer
+	$(BIN)/python -m benchmarks.bench_tokens
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -94,7 +94,7 @@ _OWNED_INDEXES = "CHUNKWISE_OWNED_INDEX_CACHE_DIR"
 
 
 class _JsonFormatter(logging.Formatter):
-    # The app's JSON shape (app.ops.observability.JsonFormatter), without
+    # The app's JSON shape (app.ops.logs.JsonFormatter), without
     # importing the app into the master.
     def format(self, record: logging.LogRecord) -> str:
         entry = {

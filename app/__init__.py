@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from app.config import load_config
+from app.core import tokenizers
 from app.core.warmup import warm_up
 from app.ops.observability import install_observability
 from app.web.body_limit import install_body_limit
@@ -34,6 +35,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.json = StrictJSONProvider(app)
     load_config(app, overrides)
+    tokenizers.configure(app.config["TOKENIZERS_DIR"] or None)
     install_cors(app)
     install_observability(app)
     install_body_limit(app)

@@ -8,6 +8,7 @@ number), then explicit overrides, and refuses to start on a bad value.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Config, Flask
@@ -50,6 +51,9 @@ DEFAULTS: dict[str, Any] = {
     "CORS_ORIGINS": "",
     # Load the sentence model and vectorisers at start so /readyz is true at once.
     "WARM_UP": True,
+    # Directory of Hugging Face tokenizer.json files usable as `tokenizer` (name = file
+    # name without .json); empty for the built-in tiktoken encodings only.
+    "TOKENIZERS_DIR": "",
 }
 
 _POSITIVE_INTS = (
@@ -117,3 +121,6 @@ def _validate(config: Mapping[str, Any]) -> None:
         raise ConfigError("CHUNKWISE_CORS_ORIGINS must be a comma-separated string")
     if not isinstance(config["WARM_UP"], bool):
         raise ConfigError("CHUNKWISE_WARM_UP must be true or false")
+    directory = config["TOKENIZERS_DIR"]
+    if not isinstance(directory, str) or (directory and not Path(directory).is_dir()):
+        raise ConfigError(f"CHUNKWISE_TOKENIZERS_DIR must be a directory, got {directory!r}")

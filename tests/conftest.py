@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -35,6 +36,24 @@ def app():
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+def join_or_fail(
+    worker: threading.Thread, what: str, cpu_seconds: float = 60, wall_seconds: float = 900
+) -> None:
+    """Wait for ``worker``; fail if the process spends ``cpu_seconds`` of CPU time before it ends.
+
+    A hang detector, not a speed test: it counts this process's CPU time rather than
+    the wall clock, so a machine busy with other work cannot trip it. The wall-clock
+    bound only catches a thread that waits without computing.
+    """
+    cpu_start, wall_start = time.process_time(), time.monotonic()
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.5)
+        cpu = time.process_time() - cpu_start
+        assert cpu < cpu_seconds, f"{what} used {cpu:.0f} s of CPU without finishing"
+        assert time.monotonic() - wall_start < wall_seconds, f"{what} did not finish"
 
 
 def free_port() -> int:

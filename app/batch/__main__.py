@@ -21,6 +21,7 @@ from app.batch.job import BatchError, Job, Summary, local_cluster, run
 from app.batch.options import UsageError, effective_params, parse_options
 from app.batch.output import OutputError
 from app.batch.sources import DocumentError, Problem
+from app.core.tokenizers import configure as use_tokenizers_dir
 
 _DEFAULT_STRATEGY = "recursive"
 
@@ -68,6 +69,13 @@ def _parser() -> argparse.ArgumentParser:
     where.add_argument(
         "--workers", type=int, default=os.cpu_count() or 1, help="local worker processes (default: CPU count)"
     )
+    parser.add_argument(
+        "--tokenizers-dir",
+        default=os.environ.get("CHUNKWISE_TOKENIZERS_DIR") or None,
+        metavar="DIR",
+        help="folder of Hugging Face tokenizer.json files for unit=tokens "
+        "(default: $CHUNKWISE_TOKENIZERS_DIR)",
+    )
     parser.add_argument("--part-mb", type=float, default=16.0, help="largest partition, in MB of input")
     parser.add_argument(
         "--progress", action=argparse.BooleanOptionalAction, default=None, help="progress bar on stderr"
@@ -101,6 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.tokenizers_dir and not Path(args.tokenizers_dir).is_dir():
+        parser.error(f"--tokenizers-dir {args.tokenizers_dir} is not a folder")
+    use_tokenizers_dir(args.tokenizers_dir)
     try:
         options = parse_options(args.strategy, args.option, args.options)
         effective_params(args.strategy, options)
@@ -119,6 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.strategy,
         options,
         part_bytes=int(args.part_mb * 1_000_000),
+        tokenizers_dir=str(Path(args.tokenizers_dir).resolve()) if args.tokenizers_dir else None,
         include=tuple(args.include),
         exclude=tuple(args.exclude),
     )

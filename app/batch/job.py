@@ -30,6 +30,7 @@ from app.batch.output import chunk_lines, prepare, write_part
 from app.batch.sources import DocRef, DocumentError, Problem, list_documents, read_text
 from app.core.chunkers import CHUNKERS, Chunker
 from app.core.serialize import chunking_result
+from app.core.tokenizers import configure as use_tokenizers_dir
 from app.core.warmup import warm_up
 
 MB = 1_000_000
@@ -67,6 +68,7 @@ class Job:
     strategy: str
     options: dict[str, Any]
     part_bytes: int = PART_BYTES
+    tokenizers_dir: str | None = None
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
 
@@ -80,6 +82,7 @@ class Task:
     options: dict[str, Any]
     output: str
     documents: tuple[DocRef, ...]
+    tokenizers_dir: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +161,8 @@ def chunk_part(task: Task) -> PartResult:
     Returns:
         Its counts and the documents it skipped.
     """
+    # Workers are other processes: they read Hugging Face tokenizers from the job's folder.
+    use_tokenizers_dir(task.tokenizers_dir)
     chunkers: dict[str, Chunker] = {}
     lines: list[str] = []
     problems: list[Problem] = []
@@ -262,7 +267,7 @@ def run(
     # Loaded before the clock starts, so MB/s measures chunking, not start-up.
     client.run(warm_up)
     tasks = (
-        Task(first_number + i, job.strategy, job.options, str(job.output.resolve()), part)
+        Task(first_number + i, job.strategy, job.options, str(job.output.resolve()), part, job.tokenizers_dir)
         for i, part in enumerate(parts)
     )
     started = time.perf_counter()

@@ -14,12 +14,13 @@ from app.core.chunkers.base import Unit, measure
 from app.core.types import Chunk
 
 
-def chunk_payload(chunks: list[Chunk], unit: Unit) -> dict[str, Any]:
+def chunk_payload(chunks: list[Chunk], unit: Unit, tokenizer: str | None = None) -> dict[str, Any]:
     """Serialise chunks: texts, and for each its offsets, size and metadata.
 
     Args:
         chunks: The chunks, in order.
         unit: The unit ``size`` is measured in.
+        tokenizer: For tokens, the tokenizer's name; each chunk is encoded on its own.
 
     Returns:
         ``{"chunks": [...], "metadata": [...]}``.
@@ -27,7 +28,8 @@ def chunk_payload(chunks: list[Chunk], unit: Unit) -> dict[str, Any]:
     return {
         "chunks": [c.text for c in chunks],
         "metadata": [
-            {"start": c.start, "end": c.end, "size": measure(c.text, unit), **c.meta} for c in chunks
+            {"start": c.start, "end": c.end, "size": measure(c.text, unit, tokenizer), **c.meta}
+            for c in chunks
         ],
     }
 
@@ -44,10 +46,13 @@ def chunking_result(name: str, chunker: Chunker, chunks: list[Chunk]) -> dict[st
         chunks, metadata, strategy, params and count, in that order.
     """
     params = dataclasses.asdict(chunker)  # type: ignore[call-overload]
+    # A tokenizer is an option of sizes in tokens only; elsewhere it is always null.
+    if params.get("tokenizer", "") is None:
+        del params["tokenizer"]
     # Some facts depend on the text rather than the options (topic's fallback
     # to recursive splitting); a strategy names them in REPORTED_IN_PARAMS and
     # params lists the values its chunks carry.
     for key in getattr(chunker, "REPORTED_IN_PARAMS", ()):
         params[key] = sorted({str(c.meta[key]) for c in chunks if key in c.meta})
-    body = chunk_payload(chunks, params.get("unit", "chars"))
+    body = chunk_payload(chunks, params.get("unit", "chars"), params.get("tokenizer"))
     return {**body, "strategy": name, "params": params, "count": len(chunks)}

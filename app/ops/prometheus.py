@@ -13,9 +13,8 @@ built in it, because the multiprocess files are keyed by metric name.
 
 from __future__ import annotations
 
-import functools
 import os
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
 from prometheus_client import (
@@ -26,7 +25,6 @@ from prometheus_client import (
     disable_created_metrics,
     generate_latest,
 )
-from prometheus_client.metrics import MetricWrapperBase
 from prometheus_client.multiprocess import MultiProcessCollector
 
 # The text format every Prometheus server reads.
@@ -83,48 +81,64 @@ ANSWER_CACHE_LOOKUPS = Counter(
 )
 
 
-@dataclass(frozen=True)
-class RequestFigures:
-    """What one request was and did; the input of both the log line and the metrics.
+class _Children:
+    """Label children, resolved once per process and label set.
 
-    Attributes:
-        endpoint: The matched route (``/chunking``), or ``unmatched``.
-        method: HTTP method.
-        status: Response status code.
-        seconds: Duration from the first ``before_request`` to the response.
-        work: What the view noted with ``note_work`` (strategy, input_chars,
-            chunks, cache); plain figures, never the text.
+    ``labels()`` validates and locks on every call; a dict lookup does not.
+    Keys are bounded: routes (or ``unmatched``), the methods above, status
+    codes, and the strategy names the views note after validating them.
+    Children are made on first use rather than at start-up: making one
+    creates its series, and /metrics lists only what has happened.
     """
 
-    endpoint: str
-    method: str
-    status: int
-    seconds: float
-    work: dict[str, str | int] = field(default_factory=dict)
+    requests: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+    work: dict[str, tuple[Any, Any]] = {}
+    cache: dict[str, Any] = {}
 
 
-@functools.lru_cache(maxsize=4096)
-def _child(metric: MetricWrapperBase, *values: str) -> Any:
-    # labels() validates and locks on every call; the children are kept instead.
-    return metric.labels(*values)
+def observe_request(endpoint: str, method: str, status: int, seconds: float) -> None:
+    """Count one answered request and its duration: one counter and one histogram.
+
+    Args:
+        endpoint: The matched route (``/chunking``), or ``unmatched``.
+        method: HTTP method; one not in the standard set counts as ``other``.
+        status: Response status code.
+        seconds: Duration from the first ``before_request`` to the response.
+    """
+    if method not in _METHODS:
+        method = "other"
+    key = (endpoint, method, status)
+    children = _Children.requests.get(key)
+    if children is None:
+        labels = (endpoint, method, str(status))
+        children = _Children.requests[key] = (REQUESTS.labels(*labels), LATENCY.labels(*labels))
+    children[0].inc()
+    children[1].observe(seconds)
 
 
-def observe(figures: RequestFigures) -> None:
-    """Count one answered request."""
-    method = figures.method if figures.method in _METHODS else "other"
-    labels = (figures.endpoint, method, str(figures.status))
-    _child(REQUESTS, *labels).inc()
-    _child(LATENCY, *labels).observe(figures.seconds)
-    work = figures.work
+def observe_work(work: Mapping[str, str | int]) -> None:
+    """Record what a request did, as noted by its view.
+
+    Args:
+        work: ``strategy`` with ``input_chars`` and ``chunks`` feed the
+            per-strategy histograms; ``cache`` (``hit`` or ``miss``) the
+            /answer cache counter. Other figures are for the log line only.
+    """
     strategy = work.get("strategy")
     if isinstance(strategy, str):
+        children = _Children.work.get(strategy)
+        if children is None:
+            children = _Children.work[strategy] = (INPUT_CHARS.labels(strategy), CHUNKS.labels(strategy))
         if isinstance(chars := work.get("input_chars"), int):
-            _child(INPUT_CHARS, strategy).observe(chars)
+            children[0].observe(chars)
         if isinstance(chunks := work.get("chunks"), int):
-            _child(CHUNKS, strategy).observe(chunks)
+            children[1].observe(chunks)
     cache = work.get("cache")
     if cache == "hit" or cache == "miss":
-        _child(ANSWER_CACHE, cache).inc()
+        child = _Children.cache.get(cache)
+        if child is None:
+            child = _Children.cache[cache] = ANSWER_CACHE.labels(cache)
+        child.inc()
 
 
 def count_cache_lookup(level: str, hit: bool) -> None:

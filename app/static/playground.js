@@ -157,8 +157,10 @@
     }
     const min = base.minimum ?? base.exclusiveMinimum;
     const max = base.maximum ?? base.exclusiveMaximum;
-    const type = base.enum ? "enum" : base.type || "string";
-    return { name, type, nullable, min, max, choices: base.enum, default: schema.default, doc: schema.description || "" };
+    // The tokenizers depend on the server's folder, so GET / lists them rather than the schema.
+    const choices = name === "tokenizer" && state.info && state.info.tokenizers ? state.info.tokenizers : base.enum;
+    const type = choices ? "enum" : base.type || "string";
+    return { name, type, nullable, min, max, choices, default: schema.default, doc: schema.description || "" };
   }
 
   function optionInput(spec) {
@@ -229,6 +231,20 @@
       if (previous.has(name)) writeRaw(state.fields.get(name), previous.get(name));
     }
     if (!state.fields.size) box.append(el("p", { class: "hint" }, "This strategy has no options."));
+    const unit = state.fields.get("unit");
+    if (unit && state.fields.has("tokenizer")) {
+      unit.input.addEventListener("change", syncTokenizer);
+      syncTokenizer();
+    }
+  }
+
+  /** A tokenizer is an option of sizes in tokens only (the API refuses it with another unit). */
+  function syncTokenizer() {
+    const unit = state.fields.get("unit");
+    const tokenizer = state.fields.get("tokenizer");
+    if (!unit || !tokenizer) return;
+    tokenizer.input.disabled = unit.input.value !== "tokens";
+    if (tokenizer.input.disabled) tokenizer.input.value = "";
   }
 
   function readRaw(field) {
@@ -310,7 +326,9 @@
   }
 
   function showResult(text, strategy, data, ms) {
-    const unit = data.params && ["chars", "words"].includes(data.params.unit) ? data.params.unit : "chars";
+    const effective = data.params || {};
+    const unit =
+      effective.unit === "tokens" ? `tokens (${effective.tokenizer})` : effective.unit === "words" ? "words" : "chars";
     const semantic = Array.isArray(data.similarities) ? data : null;
     state.result = { text, chars: codePoints(text), strategy, chunks: data.chunks, metadata: data.metadata, unit, semantic };
     clearAnswer();

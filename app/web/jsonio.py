@@ -34,6 +34,12 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+# Built once: json.loads with options builds a decoder on every call.
+_DECODER = json.JSONDecoder(
+    parse_constant=_reject_constant, parse_float=_finite_float, object_pairs_hook=_no_duplicates
+)
+
+
 def loads_strict(data: str | bytes) -> Any:
     """Parse JSON, refusing NaN/Infinity, duplicate keys and runaway nesting.
 
@@ -48,13 +54,11 @@ def loads_strict(data: str | bytes) -> Any:
     """
     if isinstance(data, bytes):
         data = data.decode("utf-8")
+    if data.startswith("\ufeff"):
+        # What json.loads says; the decoder alone would only say "Expecting value".
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", data, 0)
     try:
-        return json.loads(
-            data,
-            parse_constant=_reject_constant,
-            parse_float=_finite_float,
-            object_pairs_hook=_no_duplicates,
-        )
+        return _DECODER.decode(data)
     except RecursionError:
         raise ValueError("JSON is nested too deeply") from None
 

@@ -57,6 +57,7 @@ def test_pairs_win_over_json_and_params_match_the_dataclass():
         "chunk_size": 80,
         "chunk_overlap": 0,
         "unit": "chars",
+        "tokenizer": None,
         "pack": False,
     }
 
@@ -80,5 +81,12 @@ def test_the_batch_command_uses_the_core_not_flask(path):
         elif isinstance(node, ast.ImportFrom) and node.module:
             imported.add(node.module)
     assert not {m for m in imported if m.split(".")[0] in ("flask", "werkzeug")}
-    allowed = ("app.batch", "app.core.chunkers", "app.core.types", "app.core.serialize", "app.core.warmup")
+    allowed = (
+        "app.batch",
+        "app.core.chunkers",
+        "app.core.types",
+        "app.core.serialize",
+        "app.core.warmup",
+        "app.core.tokenizers",
+    )
     assert all(m.startswith(allowed) for m in imported if m.split(".")[0] == "app"), imported

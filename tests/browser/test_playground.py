@@ -366,3 +366,25 @@ def test_a_group_suggested_threshold_reproduces_the_group(page: Playground) -> N
     assert {"start": group["start"], "end": group["end"]} in [
         {"start": m["start"], "end": m["end"]} for m in at["metadata"]
     ]
+
+
+def test_sizes_in_tokens_with_a_chosen_tokenizer(page: Playground) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    page.set_text(SAMPLE)
+    _, info = page.api_get("/")
+    tokenizer = Select(page.find("#opt-tokenizer"))
+    assert [o.get_attribute("value") for o in tokenizer.options][1:] == info["tokenizers"]
+    assert not page.find("#opt-tokenizer").is_enabled()  # only with unit tokens
+    Select(page.find("#opt-unit")).select_by_value("tokens")
+    tokenizer.select_by_value("o200k_base")
+    page.option("chunk_size", "60")
+    assert page.run() == "idle"
+    body = {"text": SAMPLE, "chunk_size": 60, "unit": "tokens", "tokenizer": "o200k_base"}
+    _, expected = page.api("/chunking", body)
+    assert page.drawn_chunks() == list(range(expected["count"]))
+    span = page.find("#view .seg[data-c='1']")
+    ActionChains(page.driver).move_to_element(span).perform()
+    tip = page.find("#tip")
+    page.wait(lambda d: tip.is_displayed())
+    assert f"size {expected['metadata'][1]['size']} tokens (o200k_base)" in tip.text

@@ -27,7 +27,7 @@ def test_overlap_must_be_smaller_than_size(name):
         ({"chunk_overlap": -1}, "chunk_overlap", "at least 0"),
         ({"chunk_size": True}, "chunk_size", "not a boolean"),
         ({"chunk_size": "10"}, "chunk_size", "wrong type"),
-        ({"unit": "tokens"}, "unit", "must be one of 'chars', 'words'"),
+        ({"unit": "lines"}, "unit", "must be one of 'chars', 'words', 'tokens'"),
         ({"chunk_size": 10**9}, "chunk_size", "at most"),
     ],
     ids=["zero", "negative", "negative-overlap", "bool", "string", "unit", "huge"],

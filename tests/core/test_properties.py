@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from app.core.chunkers import CHUNKERS
-from app.core.chunkers.base import measure
+from app.core.chunkers.base import MIN_TOKEN_CHUNK_SIZE, measure
 
 # html chunks are the visible text of a markup region, not a slice of it.
 VISIBLE_TEXT = {"html"}
@@ -60,8 +60,14 @@ def options_for(draw, cls):
         if field.name in ("chunk_size", "chunk_overlap"):
             continue
         options[field.name] = draw(_small_value(field, hints[field.name]))
+    if options.get("unit") in ("sentence", "paragraph"):
+        # The deprecated spelling of split_by; a different split_by beside it is refused.
+        options["split_by"] = None
+    low = MIN_TOKEN_CHUNK_SIZE if options.get("unit") == "tokens" else 1
+    if (options.get("max_chunk_size") or low) < low:
+        options["max_chunk_size"] = low
     if "chunk_size" in hints:
-        size = draw(st.integers(min_value=1, max_value=120))
+        size = draw(st.integers(min_value=low, max_value=120))
         options["chunk_size"] = size
         options["chunk_overlap"] = draw(st.integers(min_value=0, max_value=size - 1))
     return options
@@ -77,7 +83,8 @@ def check_invariants(name, text, chunks, options):
     size = options.get("chunk_size")
     if size is not None:
         unit = options.get("unit", "chars")
-        assert all(measure(c.text, unit) <= size for c in chunks), "chunk over chunk_size"
+        tokenizer = options.get("tokenizer")
+        assert all(measure(c.text, unit, tokenizer) <= size for c in chunks), "chunk over chunk_size"
     if options.get("chunk_overlap", 0) == 0 and name not in VISIBLE_TEXT:
         covered = [0] * len(text)
         for c in chunks:

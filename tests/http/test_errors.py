@@ -31,13 +31,14 @@ BAD_JSON = [
     (b'{"text": "a", "text": "b"}', "duplicate key 'text'"),
     (b'{"text": "x", "chunk_size": 1' + b"0" * 5000 + b"}", "digits"),
     (b"", "Expecting value"),
+    ('\ufeff{"text": "x"}'.encode(), "Unexpected UTF-8 BOM"),
 ]
 
 
 @pytest.mark.parametrize(
     ("body", "message"),
     BAD_JSON,
-    ids=["truncated", "nested", "nan", "infinity", "overflow", "duplicate", "digits", "empty"],
+    ids=["truncated", "nested", "nan", "infinity", "overflow", "duplicate", "digits", "empty", "bom"],
 )
 def test_malformed_json(client, body, message):
     error = assert_error(
@@ -90,7 +91,7 @@ FIELD_ERRORS = [
         "chunk_overlap",
         "chunk_overlap must be smaller than chunk_size",
     ),
-    ({"unit": "tokens"}, "unit", "'chars' or 'words'"),
+    ({"unit": "lines"}, "unit", "'chars', 'words' or 'tokens'"),
     ({"colour": "red"}, "colour", "unknown field 'colour'"),
     ({"strategy": "fixed", "pack": True}, "pack", "'pack' is not an option of strategy 'fixed'"),
     ({"strategy": 5}, "strategy", "unknown strategy"),

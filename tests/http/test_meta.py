@@ -21,7 +21,7 @@ def test_service_info_lists_strategies_options_and_limits(client):
         "minimum": 1,
         "type": "integer",
     }
-    assert fixed["unit"]["enum"] == ["chars", "words"]
+    assert fixed["unit"]["enum"] == ["chars", "words", "tokens"]
     assert "pack" in info["strategies"]["sentence"]["options"]
     assert info["limits"]["max_text_chars"] == 2_000_000
     assert "POST /chunking" in info["endpoints"]

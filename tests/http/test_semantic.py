@@ -5,6 +5,7 @@ import io
 import pytest
 
 from app import create_app
+from app.core.chunkers.base import measure
 from app.web.schemas import SemanticResponse
 
 BEES = "Bees make honey in the hive. The hive holds honey and bees."
@@ -152,7 +153,10 @@ def test_multipart_file_with_form_options(client):
         ({"text": TEXT, "threshold": True}, "threshold"),
         ({"text": TEXT, "threshold_method": "median"}, "threshold_method"),
         ({"text": TEXT, "threshold_amount": 101}, "threshold_amount"),
-        ({"text": TEXT, "unit": "words"}, "unit"),
+        ({"text": TEXT, "unit": "lines"}, "unit"),
+        ({"text": TEXT, "unit": "paragraph", "split_by": "sentence"}, "split_by"),
+        ({"text": TEXT, "unit": "tokens", "tokenizer": "unknown"}, "tokenizer"),
+        ({"text": TEXT, "tokenizer": "cl100k_base"}, "tokenizer"),
         ({"text": TEXT, "min_chunk_size": 0}, "min_chunk_size"),
         ({"text": TEXT, "max_chunk_size": 2.5}, "max_chunk_size"),
         ({"text": TEXT, "chunk_size": 100}, "chunk_size"),
@@ -203,7 +207,8 @@ def test_semantic_strategy_of_chunking(client):
     body = response.get_json()
     assert body["chunks"] == [BEES, CHESS]
     assert body["params"] == {
-        "unit": "sentence",
+        "split_by": "sentence",
+        "unit": "chars",
         "window": 0,
         "threshold": None,
         "threshold_method": "gap",
@@ -217,16 +222,25 @@ def test_semantic_strategy_of_chunking(client):
     assert [m["size"] for m in body["metadata"]] == [len(BEES), len(CHESS)]
 
 
-def test_semantic_strategy_refuses_chunking_units(client):
-    response = client.post("/chunking", json={"text": TEXT, "strategy": "semantic", "unit": "words"})
-    assert_error(response, 400, "unit")
+def test_semantic_strategy_sizes_in_words_and_tokens(client):
+    words = client.post(
+        "/chunking", json={"text": TEXT, "strategy": "semantic", "unit": "words", "window": 0}
+    )
+    assert [m["size"] for m in words.get_json()["metadata"]] == [len(BEES.split()), len(CHESS.split())]
+    tokens = client.post(
+        "/chunking", json={"text": TEXT, "strategy": "semantic", "unit": "tokens", "window": 0}
+    ).get_json()
+    assert tokens["params"]["tokenizer"] == "cl100k_base"
+    assert [m["size"] for m in tokens["metadata"]] == [measure(BEES, "tokens"), measure(CHESS, "tokens")]
 
 
 def test_listed_in_service_info_and_openapi(client):
     info = client.get("/", headers={"Accept": "application/json"}).get_json()
     assert "POST /semantic-chunking" in info["endpoints"]
     options = info["strategies"]["semantic"]["options"]
-    assert options["unit"]["enum"] == ["sentence", "paragraph"] and options["window"]["default"] == 2
+    assert options["split_by"]["anyOf"][0]["enum"] == ["sentence", "paragraph"]
+    assert options["unit"]["enum"] == ["chars", "words", "tokens", "sentence", "paragraph"]
+    assert options["window"]["default"] == 2
     assert options["chunk_size"]["default"] == 1000
     spec = client.get("/openapi.json").get_json()
     operation = spec["paths"]["/semantic-chunking"]["post"]

@@ -166,4 +166,4 @@ def test_markup_does_not_count_towards_the_chunk_limit_before_work():
 def test_query_unit_accepts_every_strategys_values(client):
     doc = client.get("/openapi.json").get_json()
     params = {p["name"]: p for p in doc["paths"]["/chunking"]["post"]["parameters"]}
-    assert params["unit"]["schema"]["enum"] == ["chars", "paragraph", "sentence", "words"]
+    assert params["unit"]["schema"]["enum"] == ["chars", "paragraph", "sentence", "tokens", "words"]

@@ -200,7 +200,7 @@ def test_invented_methods_and_paths_cannot_add_series(client):
     for path in ("/a", "/b", "/c/d"):
         assert client.get(path).status_code == 404
     after = scrape(client)
-    other = {"endpoint": "unmatched", "method": "other", "status": "405"}
+    other = {"endpoint": "/healthz", "method": "other", "status": "405"}
     assert (
         value(after, "chunkwise_requests_total", **other) - value(before, "chunkwise_requests_total", **other)
         == 3
@@ -212,3 +212,30 @@ def test_invented_methods_and_paths_cannot_add_series(client):
         == 3
     )
     assert not any("BREW" in line or 'endpoint="/a"' in line for line in after.splitlines())
+
+
+def test_a_refused_method_is_counted_under_its_route(client, capsys):
+    before = scrape(client)
+    capsys.readouterr()
+    for method in ("GET", "PUT"):
+        response = client.open("/chunking", method=method)
+        assert response.status_code == 405
+        assert "POST" in response.headers["Allow"]
+    assert client.get("/chunking/more").status_code == 404
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"app.requests"' in line]
+    after = scrape(client)
+
+    def delta(**labels):
+        return value(after, "chunkwise_requests_total", **labels) - value(
+            before, "chunkwise_requests_total", **labels
+        )
+
+    assert delta(endpoint="/chunking", method="GET", status="405") == 1
+    assert delta(endpoint="/chunking", method="PUT", status="405") == 1
+    assert delta(endpoint="unmatched", method="GET", status="405") == 0
+    assert delta(endpoint="unmatched", method="GET", status="404") == 1
+    assert [(line["endpoint"], line["status"]) for line in lines] == [
+        ("/chunking", 405),
+        ("/chunking", 405),
+        ("unmatched", 404),
+    ]

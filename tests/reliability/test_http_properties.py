@@ -20,8 +20,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from app import create_app
+from app.core import tokenizers
 from app.core.chunkers import CHUNKERS
-from app.core.chunkers.base import measure
+from app.core.chunkers.base import MIN_TOKEN_CHUNK_SIZE, measure
 from app.core.chunkers.semantic import SemanticOptions
 from tests.core.test_properties import check_invariants, structured_text
 from tests.reliability.test_hostile_inputs import check_chunks
@@ -59,8 +60,18 @@ def options_for(draw: st.DrawFn, cls: type) -> dict[str, Any]:
     hints = typing.get_type_hints(cls)
     options: dict[str, Any] = {}
     for field in dataclasses.fields(cls):
-        if field.name != "chunk_overlap" and draw(st.booleans()):
+        if field.name not in ("chunk_overlap", "tokenizer") and draw(st.booleans()):
             options[field.name] = draw(_value(field, hints[field.name]))
+    if options.get("unit") == "tokens":
+        # A tokenizer only with tokens, from the names the service lists; bounds fit a character.
+        if draw(st.booleans()):
+            options["tokenizer"] = draw(st.sampled_from(tokenizers.available()))
+        for bound in ("chunk_size", "max_chunk_size"):
+            if options.get(bound) is not None:
+                options[bound] = max(options[bound], MIN_TOKEN_CHUNK_SIZE)
+    if options.get("unit") in ("sentence", "paragraph"):
+        # The deprecated spelling of split_by; a different split_by beside it is refused.
+        options.pop("split_by", None)
     size = options.get("chunk_size", 1000)
     if "chunk_overlap" in hints and draw(st.booleans()):
         options["chunk_overlap"] = draw(st.integers(0, min(size - 1, 300)) | st.integers(0, size - 1))
@@ -100,10 +111,15 @@ def test_chunking_over_http(name, text, data):
     body = same_answer(post_three_ways(APP.test_client(), "/chunking", text, fields))
     chunker = CHUNKERS[name](**options)
     effective = dataclasses.asdict(chunker)
+    if effective.get("tokenizer", "") is None:
+        del effective["tokenizer"]  # params name a tokenizer only with tokens
     assert body["strategy"] == name and body["params"] == {**effective, **body["params"]}
     assert body["count"] == len(body["chunks"]) == len(body["metadata"])
-    unit = effective.get("unit", "chars")
-    assert [m["size"] for m in body["metadata"]] == [measure(c, unit) for c in body["chunks"]]
+    unit, tokenizer = effective.get("unit", "chars"), effective.get("tokenizer")
+    if unit not in ("chars", "words", "tokens"):
+        unit = "chars"  # semantic's deprecated spelling of split_by sizes in characters
+    sizes = [measure(c, unit, tokenizer) for c in body["chunks"]]
+    assert [m["size"] for m in body["metadata"]] == sizes
     # The answer is the core's, exactly: nothing lost or changed on the way through HTTP.
     core = chunker.chunk(text)
     assert body["chunks"] == [c.text for c in core]
@@ -112,6 +128,12 @@ def test_chunking_over_http(name, text, data):
 
 
 SEMANTIC_FIELDS = {f.name: f for f in dataclasses.fields(SemanticOptions)}
+
+
+def size_of(chunk: str, options: dict[str, Any]) -> int:
+    """A chunk's size in the request's unit (characters for the deprecated sentence or paragraph)."""
+    unit = options.get("unit", "chars")
+    return measure(chunk, unit if unit in ("words", "tokens") else "chars", options.get("tokenizer"))
 
 
 def check_groups(text: str, body: dict[str, Any], options: dict[str, Any]) -> None:
@@ -124,7 +146,7 @@ def check_groups(text: str, body: dict[str, Any], options: dict[str, Any]) -> No
     assert len(body["chunks"]) == len(groups) == len(body["metadata"])
     for chunk, meta, group in zip(body["chunks"], body["metadata"], groups, strict=True):
         assert (meta["start"], meta["end"]) == (group["start"], group["end"])
-        assert text[meta["start"] : meta["end"]] == chunk and meta["size"] == len(chunk)
+        assert text[meta["start"] : meta["end"]] == chunk and meta["size"] == size_of(chunk, options)
         assert chunk.startswith(units[group["members"][0]]) and chunk.endswith(units[group["members"][-1]])
         first, last = group["members"][0], group["members"][-1]
         inside = sims[first:last]
@@ -141,7 +163,7 @@ def check_groups(text: str, body: dict[str, Any], options: dict[str, Any]) -> No
             assert high == (min(inside) if inside else 1.0)
             assert abs(group["suggested_threshold"] - (low + high) / 2) <= 1e-6
     if options.get("max_chunk_size") is not None:
-        assert all(len(chunk) <= options["max_chunk_size"] for chunk in body["chunks"])
+        assert all(size_of(chunk, options) <= options["max_chunk_size"] for chunk in body["chunks"])
     check_chunks(text, body, "semantic", None)
 
 

@@ -17,14 +17,20 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Literal, Protocol, TypeVar
 
+from app.core import tokenizers
 from app.core.types import Chunk
 
 T = TypeVar("T")
 
-Unit = Literal["chars", "words"]
+Unit = Literal["chars", "words", "tokens"]
 
 # Largest chunk size anyone could mean; it only guards against absurd numbers.
 MAX_CHUNK_SIZE = 10_000_000
+
+# Smallest size bound in tokens: a byte-level tokenizer may spend a token on
+# each of the up to four UTF-8 bytes of one character, and a chunk holds at
+# least one character.
+MIN_TOKEN_CHUNK_SIZE = 4
 
 
 class InvalidOptions(ValueError):
@@ -86,6 +92,9 @@ def _check_type(name: str, value: object, hint: object) -> None:
         if value is None and type(None) in args:
             return
         hint = next(a for a in args if a is not type(None))
+        if typing.get_origin(hint) is Literal:
+            _check_type(name, value, hint)
+            return
     expected = (int, float) if hint is float else hint
     # bool is a subclass of int, but true is not a chunk size.
     if isinstance(value, bool) and hint is not bool:
@@ -146,13 +155,47 @@ class SizeOptions:
     chunk_overlap: int = option(
         0, ge=0, le=MAX_CHUNK_SIZE, doc="How much of the previous chunk a chunk repeats, in unit."
     )
-    unit: Unit = option("chars", doc="What sizes count: characters (code points) or words.")
+    unit: Unit = option("chars", doc="What sizes count: characters (code points), words, or tokens.")
+    tokenizer: str | None = option(
+        None,
+        doc="The tokenizer that counts tokens when unit is tokens (default cl100k_base); GET / lists them.",
+    )
 
     def __post_init__(self) -> None:
         """Check types and bounds, then that the overlap is smaller than the size."""
         check_options(self)
         if self.chunk_overlap >= self.chunk_size:
             raise InvalidOptions("chunk_overlap", "chunk_overlap must be smaller than chunk_size")
+        check_tokenizer(self, self.unit)
+
+
+def check_tokenizer(options: object, unit: str) -> None:
+    """Resolve an options object's ``tokenizer`` field against its ``unit``.
+
+    With ``unit`` tokens a missing tokenizer becomes the default one, an
+    unknown name is refused, and so is a size bound too small for one
+    character; with any other unit a tokenizer is refused, since it would be
+    silently ignored.
+
+    Raises:
+        InvalidOptions: Naming ``tokenizer``, ``chunk_size`` or ``max_chunk_size``.
+    """
+    name = getattr(options, "tokenizer", None)
+    if unit != "tokens":
+        if name is not None:
+            raise InvalidOptions("tokenizer", "tokenizer applies only when unit is tokens")
+        return
+    for bound in ("chunk_size", "max_chunk_size"):
+        value = getattr(options, bound, None)
+        if value is not None and value < MIN_TOKEN_CHUNK_SIZE:
+            message = f"{bound} must be at least {MIN_TOKEN_CHUNK_SIZE} when unit is tokens"
+            raise InvalidOptions(bound, message + " (one character can take four tokens)")
+    name = name or tokenizers.DEFAULT_TOKENIZER
+    known = tokenizers.available()
+    if name not in known:
+        raise InvalidOptions("tokenizer", f"unknown tokenizer {name!r}; available: {', '.join(known)}")
+    # Frozen dataclasses fill derived defaults this way in __post_init__.
+    object.__setattr__(options, "tokenizer", name)
 
 
 Stage = Callable[[str], AbstractContextManager[object]]
@@ -163,16 +206,21 @@ def no_stage(name: str) -> AbstractContextManager[object]:
     return nullcontext()
 
 
-def measure(text: str, unit: Unit) -> int:
+def measure(text: str, unit: Unit, tokenizer: str | None = None) -> int:
     """Size of ``text`` in ``unit``.
 
     Args:
         text: Any text.
-        unit: ``words`` counts whitespace-separated words; ``chars``, and any
-            other unit (the semantic strategy's ``sentence`` or ``paragraph``,
-            whose sizes are characters), counts code points.
+        unit: ``words`` counts whitespace-separated words; ``tokens`` counts
+            the tokens of ``text`` encoded on its own, without special tokens;
+            ``chars``, and any other unit (the semantic strategy's
+            ``sentence`` or ``paragraph``, whose sizes are characters), counts
+            code points.
+        tokenizer: The tokenizer's name, for tokens (default cl100k_base).
 
     Returns:
         The size.
     """
+    if unit == "tokens":
+        return tokenizers.get_tokenizer(tokenizer or tokenizers.DEFAULT_TOKENIZER).count(text)
     return len(text.split()) if unit == "words" else len(text)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from app.core.chunkers.base import SizeOptions, option
 from app.core.chunkers.chatlog import Message, pauses, read_messages
 from app.core.chunkers.packing import Packed, Sizer, Span
-from app.core.chunkers.recursive import split_recursive
+from app.core.chunkers.recursive import fit_packed, split_recursive
 from app.core.types import Chunk, MetaValue
 
 
@@ -32,6 +32,9 @@ def _run_sizes(units: Sequence[Span], sizer: Sizer) -> Callable[[int, int], int]
     """Size of the units ``first`` to ``last`` joined, in O(1) per call."""
     if sizer.unit == "chars":
         return lambda first, last: units[last].end - units[first].start
+    if sizer.unit == "tokens":
+        # Token counts are not additive; the sizer measures a run as one span.
+        return lambda first, last: sizer.size(units[first].start, units[last].end)
     prefix = [0]
     for start, end in units:
         prefix.append(prefix[-1] + sizer.size(start, end))
@@ -126,7 +129,7 @@ class ChatChunker(SizeOptions):
         messages = read_messages(text)
         preamble = bool(messages) and messages[0].speaker is None
         rules = _Rules(
-            sizer=Sizer(text, self.unit, self.chunk_size),
+            sizer=Sizer(text, self.unit, self.chunk_size, self.tokenizer),
             overlap=self.chunk_overlap,
             pack=self.pack,
             cap=self.max_messages or len(messages),
@@ -135,7 +138,7 @@ class ChatChunker(SizeOptions):
         )
         return [
             Chunk.from_span(text, p.start, p.end, _describe(messages[p.first : p.last + 1]))
-            for p in _pack([m.span for m in messages], rules)
+            for p in fit_packed(rules.sizer, _pack([m.span for m in messages], rules), rules.overlap)
         ]
 
     def _pauses(self, messages: Sequence[Message]) -> list[bool]:

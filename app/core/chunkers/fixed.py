@@ -1,8 +1,11 @@
-"""Fixed windows of characters or words, with overlap.
+"""Fixed windows of characters, words or tokens, with overlap.
 
 In characters a window that would end inside a word is pulled back to the
 last whitespace in it, so words are cut only when a single word is longer
-than the window. In words a window is ``chunk_size`` whole words.
+than the window. In words a window is ``chunk_size`` whole words. In tokens
+a window is ``chunk_size`` tokens of the whole text's encoding, trimmed, and
+given back a token at a time while its own encoding is over ``chunk_size``;
+the next window starts ``chunk_overlap`` tokens before the end of this one.
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.core.chunkers.base import SizeOptions
+from app.core.chunkers.base import InvalidOptions, SizeOptions
 from app.core.chunkers.packing import Span, trim
+from app.core.tokenizers import DEFAULT_TOKENIZER, get_tokenizer
 from app.core.types import Chunk
 
 _WORD = re.compile(r"\S+")
@@ -28,8 +32,39 @@ class FixedChunker(SizeOptions):
 
     def chunk(self, text: str) -> list[Chunk]:
         """Split ``text`` into fixed windows; see the module docstring."""
-        spans = self._word_windows(text) if self.unit == "words" else self._char_windows(text)
+        if self.unit == "tokens":
+            spans = self._token_windows(text)
+        else:
+            spans = self._word_windows(text) if self.unit == "words" else self._char_windows(text)
         return [Chunk.from_span(text, s, e) for s, e in spans]
+
+    def _token_windows(self, text: str) -> list[Span]:
+        index = get_tokenizer(self.tokenizer or DEFAULT_TOKENIZER).index(text)
+        spans: list[Span] = []
+        pos = 0
+        while True:
+            # A search, not trim(): trim would copy the rest of the text every window.
+            first = _FIRST_NON_SPACE.search(text, pos)
+            if first is None:
+                return spans
+            pos, tokens = first.start(), self.chunk_size
+            end = index.advance(pos, tokens)
+            # pos is at a non-space character, so no window trims to nothing.
+            window = trim(text, pos, max(end, pos + 1)) or Span(pos, pos + 1)
+            size = index.count(*window)
+            while window.end > pos + 1 and size > self.chunk_size:
+                tokens -= 1
+                end = max(min(index.advance(pos, tokens), window.end - 1), pos + 1)
+                window = trim(text, pos, end) or Span(pos, pos + 1)
+                size = index.count(*window)
+            if size > self.chunk_size:
+                message = f"chunk_size {self.chunk_size} is smaller than the tokens of the character at {pos}"
+                raise InvalidOptions("chunk_size", message)
+            spans.append(window)
+            if _FIRST_NON_SPACE.search(text, window.end) is None:
+                return spans
+            step = max(tokens - self.chunk_overlap, 1)
+            pos = max(index.advance(pos, step), pos + 1) if self.chunk_overlap else window.end
 
     def _word_windows(self, text: str) -> list[Span]:
         words = [m.span() for m in _WORD.finditer(text)]

@@ -24,7 +24,7 @@ from app.core.chunkers.base import SizeOptions, option
 from app.core.chunkers.headings import common_path
 from app.core.chunkers.mdoutline import read_outline, section_blocks, section_spans
 from app.core.chunkers.packing import Sizer, Span, pack_spans
-from app.core.chunkers.recursive import split_recursive
+from app.core.chunkers.recursive import fit_packed, split_recursive
 from app.core.types import Chunk
 
 
@@ -40,7 +40,7 @@ class MarkdownChunker(SizeOptions):
         """Split ``text`` at its headings, with each chunk's heading path as metadata."""
         outline = read_outline(text)
         sections = section_spans(text, outline)
-        sizer = Sizer(text, self.unit, self.chunk_size)
+        sizer = Sizer(text, self.unit, self.chunk_size, self.tokenizer)
         overlap = self.chunk_overlap
 
         def oversize(start: int, end: int) -> list[Span]:
@@ -52,5 +52,5 @@ class MarkdownChunker(SizeOptions):
         paths = [path for _, path in sections]
         return [
             Chunk.from_span(text, p.start, p.end, {"headings": common_path(paths[p.first : p.last + 1])})
-            for p in pack_spans(units, sizer, overlap, oversize, self.pack)
+            for p in fit_packed(sizer, pack_spans(units, sizer, overlap, oversize, self.pack), overlap)
         ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
+from app.core import tokenizers
 from app.core.chunkers.base import Unit
 
 
@@ -34,26 +35,60 @@ class Packed(NamedTuple):
 SplitOversize = Callable[[int, int], list[Span]]
 
 
+# Tokens of slack within which a span's estimated token count near the limit is
+# replaced by its exact count. Estimates come from the whole text's encoding
+# and differ from a span's own encoding by a token or two at its edges.
+TOKEN_MARGIN = 8
+
+
 class Sizer:
     """Measures spans of one source in one unit, joining sizes cheaply.
 
     For characters the size of a joined span is its length; for words it is
-    the sum of the units' word counts, since units meet at whitespace.
+    the sum of the units' word counts, since units meet at whitespace. For
+    tokens the source is encoded once (``tokens``): a span far from the limit
+    is sized by the whole text's tokens it overlaps, one near it by its own
+    exact encoding, so every fits-or-not decision near the limit is exact.
+    ``exact`` sizes every span that might fit exactly.
     """
 
-    __slots__ = ("text", "unit", "limit")
+    __slots__ = ("text", "unit", "limit", "tokens", "exact")
 
-    def __init__(self, text: str, unit: Unit, limit: int) -> None:
-        """Bind the source text, the unit and the size limit."""
+    def __init__(
+        self,
+        text: str,
+        unit: Unit,
+        limit: int,
+        tokenizer: str | None = None,
+        index: tokenizers.TokenIndex | None = None,
+    ) -> None:
+        """Bind the source text, the unit, the size limit, and for tokens the tokenizer's name."""
         self.text = text
         self.unit = unit
         self.limit = limit
+        self.exact = False
+        self.tokens = index
+        if unit == "tokens" and index is None:
+            name = tokenizer or tokenizers.DEFAULT_TOKENIZER
+            self.tokens = tokenizers.get_tokenizer(name).index(text)
 
     def size(self, start: int, end: int) -> int:
-        """Size of ``text[start:end]`` in the unit."""
+        """Size of ``text[start:end]`` in the unit (see the class docstring for tokens)."""
         if self.unit == "chars":
             return end - start
+        if self.tokens is not None:
+            estimate = self.tokens.estimate(start, end)
+            far_below = estimate < self.limit - TOKEN_MARGIN and not self.exact
+            if far_below or estimate > self.limit + TOKEN_MARGIN:
+                return estimate
+            return self.tokens.count(start, end)
         return len(self.text[start:end].split())
+
+    def exactly(self) -> Sizer:
+        """This sizer, sizing exactly every span that might fit (tokens only)."""
+        twin = Sizer(self.text, self.unit, self.limit, index=self.tokens)
+        twin.exact = True
+        return twin
 
 
 def trim(text: str, start: int, end: int) -> Span | None:
@@ -75,13 +110,17 @@ def trim(text: str, start: int, end: int) -> Span | None:
 class _Joiner:
     """Size of any run of consecutive units in O(1)."""
 
-    __slots__ = ("units", "prefix", "chars")
+    __slots__ = ("units", "prefix", "chars", "sizer")
 
     def __init__(self, units: Sequence[tuple[int, int]], sizer: Sizer) -> None:
         self.units = units
         self.chars = sizer.unit == "chars"
+        # Token counts are not additive (the separator between two units is a
+        # token of its own, or merges with punctuation), so runs are measured
+        # as spans; the sizer does that in O(log n).
+        self.sizer = sizer if sizer.unit == "tokens" else None
         self.prefix = [0]
-        if not self.chars:
+        if not self.chars and self.sizer is None:
             for s, e in units:
                 self.prefix.append(self.prefix[-1] + sizer.size(s, e))
 
@@ -89,6 +128,8 @@ class _Joiner:
         """Size of the span from unit ``first`` to unit ``last`` inclusive."""
         if self.chars:
             return self.units[last][1] - self.units[first][0]
+        if self.sizer is not None:
+            return self.sizer.size(self.units[first][0], self.units[last][1])
         return self.prefix[last + 1] - self.prefix[first]
 
 
@@ -187,3 +228,57 @@ def _overlap_start_chars(units: Sequence[tuple[int, int]], first: int, i: int, o
     while k - 1 > first and last_end - units[k - 1][0] <= overlap:
         k -= 1
     return k
+
+
+def pack_tokens(
+    units: Sequence[tuple[int, int]],
+    sizer: Sizer,
+    overlap: int,
+    split_oversize: Callable[[int, int], list[tuple[int, int]]],
+    positions: tuple[list[int], list[int]] | None = None,
+) -> list[tuple[int, int]]:
+    """:func:`pack_spans` in tokens, for the thousands of atoms of the recursive splitter.
+
+    Runs are sized from the whole text's token positions of every unit, found
+    at once; each chunk is then counted exactly, on its own, and gives back
+    trailing units while it is over the limit (token counts are not exactly
+    additive). A unit over the limit alone goes to ``split_oversize``.
+
+    Args:
+        units: Trimmed, ordered, non-overlapping spans of ``sizer.text``.
+        sizer: A tokens sizer; its ``limit`` is the hard maximum.
+        overlap: Most tokens of whole trailing units to repeat; smaller than the limit.
+        split_oversize: Splits one span into spans that fit, exactly.
+        positions: The units' token positions, when the caller has them already.
+
+    Returns:
+        The ``(start, end)`` of each chunk, in order, each within the limit.
+    """
+    index, limit = sizer.tokens, sizer.limit
+    if index is None:
+        raise ValueError("pack_tokens needs a sizer in tokens")
+    lo, hi = positions or index.positions(list(units))
+    out: list[tuple[int, int]] = []
+    first, n = 0, len(units)
+    while first < n:
+        chunk_first = last = first
+        while last + 1 < n and hi[last + 1] - lo[first] <= limit:
+            last += 1
+        start = units[first][0]
+        while last > first and index.count(start, units[last][1]) > limit:
+            last -= 1
+        if last == first and index.count(start, units[first][1]) > limit:
+            out.extend(split_oversize(start, units[first][1]))
+        else:
+            out.append((start, units[last][1]))
+        following = last + 1
+        if following >= n:
+            break
+        first = following
+        if overlap:
+            # Whole trailing units, never back to the chunk's first, that fit with the next one.
+            while first - 1 > chunk_first and hi[last] - lo[first - 1] <= overlap:
+                first -= 1
+            while first < following and hi[following] - lo[first] > limit:
+                first += 1
+    return out

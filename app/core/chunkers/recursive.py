@@ -16,8 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.core.chunkers.base import SizeOptions
-from app.core.chunkers.packing import Sizer, Span, pack_chars, pack_spans, trim
+from app.core.chunkers.base import InvalidOptions, SizeOptions
+from app.core.chunkers.packing import Packed, Sizer, Span, pack_chars, pack_spans, pack_tokens, trim
+from app.core.tokenizers import TokenIndex
 from app.core.types import Chunk
 
 # Coarsest first: a blank line ends a paragraph, so cutting there keeps whole
@@ -107,24 +108,88 @@ def split_recursive(sizer: Sizer, start: int, end: int, overlap: int = 0) -> lis
 def _split(sizer: Sizer, start: int, end: int, overlap: int) -> list[tuple[int, int]]:
     """:func:`split_recursive` as plain tuples."""
     if sizer.size(start, end) <= sizer.limit:
-        return [(start, end)]
+        return _fit(sizer, [(start, end)], overlap)
     atoms: list[tuple[int, int]] = []
-    _collect_atoms(sizer, start, end, 0, atoms)
+    marks: tuple[list[int], list[int]] = ([], [])
+    _collect_atoms(sizer, start, end, 0, atoms, marks)
     if sizer.unit == "chars":
         return pack_chars(atoms, sizer.limit, overlap)
+    if sizer.tokens is not None and not sizer.exact:
+        # Every chunk is counted exactly as it is packed; no _fit pass is needed.
+        return pack_tokens(atoms, sizer, overlap, lambda s, e: _split(sizer.exactly(), s, e, overlap), marks)
     packed = pack_spans(atoms, sizer, overlap, lambda s, e: [Span(s, e)])
-    return [(p.start, p.end) for p in packed]
+    return _fit(sizer, [(p.start, p.end) for p in packed], overlap)
 
 
-def _collect_atoms(sizer: Sizer, start: int, end: int, level: int, atoms: list[tuple[int, int]]) -> None:
-    """Append to ``atoms`` the fitting pieces of ``[start, end)``, coarsest possible."""
+def _fit(sizer: Sizer, spans: list[tuple[int, int]], overlap: int) -> list[tuple[int, int]]:
+    """Check each span's own token count against the limit; split again, exactly, any over it.
+
+    Token sizes far below the limit are estimates from the whole text's
+    encoding; a span's own encoding can differ at its edges, so every
+    emitted span is counted exactly (cheaply, see
+    :meth:`app.core.tokenizers.TiktokenIndex.count`). Words and characters
+    are exact already.
+    """
+    index = sizer.tokens
+    if index is None or sizer.exact:
+        return spans
+    limit = sizer.limit
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if index.count(start, end) <= limit:
+            out.append((start, end))
+        else:
+            out.extend(_split(sizer.exactly(), start, end, overlap))
+    return out
+
+
+def fit_packed(sizer: Sizer, packed: list[Packed], overlap: int) -> list[Packed]:
+    """:func:`_fit` for packed units: a chunk over the limit is split, keeping its unit range."""
+    if sizer.tokens is None or sizer.exact:
+        return packed
+    out: list[Packed] = []
+    for p in packed:
+        out.extend(Packed(s, e, p.first, p.last) for s, e in _fit(sizer, [(p.start, p.end)], overlap))
+    return out
+
+
+def _collect_atoms(
+    sizer: Sizer,
+    start: int,
+    end: int,
+    level: int,
+    atoms: list[tuple[int, int]],
+    marks: tuple[list[int], list[int]],
+) -> None:
+    """Append to ``atoms`` the fitting pieces of ``[start, end)``, coarsest possible.
+
+    In tokens, not exact, ``marks`` gets each atom's whole-text token positions.
+    """
     text, limit = sizer.text, sizer.limit
+    estimated = sizer.tokens is not None and not sizer.exact
     pieces: list[tuple[int, int]] = []
     while level < len(SEPARATORS) and len(pieces) < 2:
         pieces = _pieces(text, start, end, SEPARATORS[level])
         level += 1
     if len(pieces) < 2:
-        atoms.extend(_hard_cut(sizer, start, end))
+        cut = _hard_cut(sizer, start, end)
+        atoms.extend(cut)
+        if estimated and sizer.tokens is not None:
+            # The windows fit exactly already; their positions are for packing.
+            lows, highs = sizer.tokens.positions(cut)
+            marks[0].extend(lows)
+            marks[1].extend(highs)
+        return
+    if estimated and sizer.tokens is not None:
+        # Estimated sizes of all pieces at once; pack_tokens checks the chunks exactly.
+        lows, highs = sizer.tokens.positions(pieces)
+        for (piece_start, piece_end), low, high in zip(pieces, lows, highs, strict=True):
+            if high - low <= limit:
+                atoms.append((piece_start, piece_end))
+                marks[0].append(low)
+                marks[1].append(high)
+            else:
+                _collect_atoms(sizer, piece_start, piece_end, level, atoms, marks)
         return
     # In characters a piece's size is its length; the test stays inline because
     # a paragraph-sized document has one piece per paragraph.
@@ -133,15 +198,45 @@ def _collect_atoms(sizer: Sizer, start: int, end: int, level: int, atoms: list[t
         if (piece_end - piece_start if chars else sizer.size(piece_start, piece_end)) <= limit:
             atoms.append((piece_start, piece_end))
         else:
-            _collect_atoms(sizer, piece_start, piece_end, level, atoms)
+            _collect_atoms(sizer, piece_start, piece_end, level, atoms, marks)
 
 
 def _hard_cut(sizer: Sizer, start: int, end: int) -> list[tuple[int, int]]:
-    """Cut a run without separators into windows of ``limit`` characters."""
-    # Only reachable in chars: in words a run without whitespace is one word,
-    # and chunk_size is at least 1.
+    """Cut a run without separators into windows of ``limit`` characters or tokens."""
+    # Not reachable in words: a run without whitespace is one word, and
+    # chunk_size is at least 1.
+    if sizer.tokens is not None:
+        return _token_cut(sizer.tokens, sizer.limit, start, end)
     step = sizer.limit
     return [(i, min(i + step, end)) for i in range(start, end, step)]
+
+
+def _token_cut(index: TokenIndex, limit: int, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut ``[start, end)`` into the longest windows whose own token count fits the limit.
+
+    A window ends where the whole text's tokens put ``limit`` tokens, then
+    gives back a token at a time until its own encoding fits; a window is
+    never less than a character.
+
+    Raises:
+        InvalidOptions: When one character alone encodes to more than ``chunk_size`` tokens.
+    """
+    out: list[tuple[int, int]] = []
+    pos = start
+    while pos < end:
+        tokens = limit
+        stop = min(max(index.advance(pos, tokens), pos + 1), end)
+        while stop > pos + 1 and index.count(pos, stop) > limit:
+            tokens -= 1
+            stop = min(max(index.advance(pos, tokens), pos + 1), end, stop - 1)
+        if index.count(pos, stop) > limit:
+            raise InvalidOptions(
+                "chunk_size",
+                f"chunk_size {limit} is smaller than the tokens of the character at offset {pos} alone",
+            )
+        out.append((pos, stop))
+        pos = stop
+    return out
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -157,6 +252,6 @@ class RecursiveChunker(SizeOptions):
         whole = trim(text, 0, len(text))
         if whole is None:
             return []
-        sizer = Sizer(text, self.unit, self.chunk_size)
+        sizer = Sizer(text, self.unit, self.chunk_size, self.tokenizer)
         spans = _split(sizer, whole.start, whole.end, self.chunk_overlap)
         return [Chunk.from_span(text, s, e) for s, e in spans]

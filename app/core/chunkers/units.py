@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from app.core.chunkers.base import SizeOptions
 from app.core.chunkers.packing import Packed, Sizer, Span, pack_spans
-from app.core.chunkers.recursive import split_recursive
+from app.core.chunkers.recursive import fit_packed, split_recursive
 from app.core.types import Chunk
 
 
@@ -25,12 +25,13 @@ def pack_unit_spans(text: str, units: list[Span], options: SizeOptions, pack: bo
         Packed spans, each within ``options.chunk_size``, with the range of
         units each holds (for metadata such as pages or speakers).
     """
-    sizer = Sizer(text, options.unit, options.chunk_size)
+    sizer = Sizer(text, options.unit, options.chunk_size, options.tokenizer)
 
     def oversize(start: int, end: int) -> list[Span]:
         return split_recursive(sizer, start, end, options.chunk_overlap)
 
-    return pack_spans(units, sizer, options.chunk_overlap, oversize, pack)
+    packed = pack_spans(units, sizer, options.chunk_overlap, oversize, pack)
+    return fit_packed(sizer, packed, options.chunk_overlap)
 
 
 def pack_units(text: str, units: list[Span], options: SizeOptions, pack: bool) -> list[Chunk]:

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
+from app.core import tokenizers
 from app.core.chunkers import CHUNKERS, Chunker
 from app.core.chunkers.base import measure
 from app.core.chunkers.html import visible_text
@@ -61,10 +62,14 @@ def least_chunks(text: str, options: object) -> int:
     # cannot be measured without parsing (see check_chunk_count).
     if bound is None or getattr(options, "MARKUP_INPUT", False):
         return 0
-    return _least(text, getattr(options, "unit", "chars"), bound[1])
+    return _least(text, getattr(options, "unit", "chars"), bound[1], getattr(options, "tokenizer", None))
 
 
-def _least(text: str, unit: str, size: int) -> int:
+def _least(text: str, unit: str, size: int, tokenizer: str | None = None) -> int:
+    if unit == "tokens":
+        # A built-in encoding never joins two words in one token, so words bound
+        # tokens from below; a Hugging Face tokenizer promises no such thing.
+        return math.ceil(measure(text, "words") / size) if tokenizer in tokenizers.BUILTINS else 0
     content = measure(text, "words") if unit == "words" else len("".join(text.split()))
     return math.ceil(content / size)
 
@@ -78,10 +83,10 @@ def _least_visible(texts: Sequence[str], options: object, limit: int) -> int:
     millions of chunks before the answer is a 422.
     """
     bound = size_bound(options)
-    unit = getattr(options, "unit", "chars")
-    if bound is None or sum(_least(t, unit, bound[1]) for t in texts) <= limit:
+    unit, tokenizer = getattr(options, "unit", "chars"), getattr(options, "tokenizer", None)
+    if bound is None or sum(_least(t, unit, bound[1], tokenizer) for t in texts) <= limit:
         return 0
-    return sum(_least(visible_text(t), unit, bound[1]) for t in texts)
+    return sum(_least(visible_text(t), unit, bound[1], tokenizer) for t in texts)
 
 
 def size_bound(options: object) -> tuple[str, int] | None:

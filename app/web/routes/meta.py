@@ -16,8 +16,9 @@ from flask import (
     send_from_directory,
 )
 from flask.typing import ResponseReturnValue
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from app.core import tokenizers
 from app.core.chunkers import CHUNKERS
 from app.core.warmup import warm_up
 from app.web.openapi import Operation
@@ -49,6 +50,8 @@ class ServiceInfo(BaseModel):
     endpoints: dict[str, str]
     strategies: dict[str, Any]
     default_strategy: str
+    tokenizers: list[str] = Field(description="Names usable as `tokenizer` when `unit` is `tokens`.")
+    default_tokenizer: str
     limits: dict[str, int]
 
 
@@ -108,6 +111,8 @@ def index() -> ResponseReturnValue:
         endpoints=endpoints,
         strategies=strategy_catalogue(),
         default_strategy=DEFAULT_STRATEGY,
+        tokenizers=tokenizers.available(),
+        default_tokenizer=tokenizers.DEFAULT_TOKENIZER,
         limits=limits,
     )
     response.vary.add("Accept")

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
+from app.core.chunkers.base import Unit, measure
 from app.core.chunkers.semantic import SemanticAnalysis, SemanticOptions, analyze
 from app.ops.observability import note_work
 from app.ops.tracing import stage
@@ -53,12 +54,15 @@ def _group_payload(analysis: SemanticAnalysis, index: int) -> dict[str, Any]:
     }
 
 
-def semantic_payload(text: str, analysis: SemanticAnalysis) -> dict[str, Any]:
-    """Serialise an analysis in the documented order; sizes are characters."""
+def semantic_payload(text: str, analysis: SemanticAnalysis, options: SemanticOptions) -> dict[str, Any]:
+    """Serialise an analysis in the documented order; sizes are in the options' unit."""
     spans = [analysis.span(g) for g in analysis.groups]
+    unit: Unit = "tokens" if options.unit == "tokens" else "words" if options.unit == "words" else "chars"
     return {
         "chunks": [text[s:e] for s, e in spans],
-        "metadata": [{"start": s, "end": e, "size": e - s} for s, e in spans],
+        "metadata": [
+            {"start": s, "end": e, "size": measure(text[s:e], unit, options.tokenizer)} for s, e in spans
+        ],
         "initial_chunks": [text[s:e] for s, e in analysis.units],
         "similarities": analysis.similarities.tolist(),
         "threshold": analysis.threshold,
@@ -86,7 +90,7 @@ def analyze_batch(batch: Any, config: Mapping[str, Any]) -> dict[str, Any]:
             raise TooManyChunks(
                 f"the texts give over {config['MAX_CHUNKS']} units in all, the limit", "texts"
             )
-        results.append(semantic_payload(text, analysis))
+        results.append(semantic_payload(text, analysis, options))
     note_work(strategy="semantic", input_chars=sum(map(len, batch.texts)), chunks=groups, texts=len(results))
     return {"results": results}
 
@@ -106,7 +110,7 @@ def semantic_chunking() -> ResponseReturnValue:
     analysis = analyze(request.text, options, stage=stage)
     check_unit_count(analysis, config)
     note_work(strategy="semantic", input_chars=len(request.text), chunks=len(analysis.groups))
-    return jsonify(semantic_payload(request.text, analysis))
+    return jsonify(semantic_payload(request.text, analysis, options))
 
 
 def _option_schemas() -> dict[str, Any]:
