@@ -94,6 +94,7 @@ class _Children:
     requests: dict[tuple[str, str, int], tuple[Any, Any]] = {}
     work: dict[str, tuple[Any, Any]] = {}
     cache: dict[str, Any] = {}
+    lookups: dict[tuple[str, bool], Any] = {}
 
 
 def observe_request(endpoint: str, method: str, status: int, seconds: float) -> None:
@@ -143,7 +144,10 @@ def observe_work(work: Mapping[str, str | int]) -> None:
 
 def count_cache_lookup(level: str, hit: bool) -> None:
     """Count one lookup of a fitted index at one cache level."""
-    _child(ANSWER_CACHE_LOOKUPS, level, "hit" if hit else "miss").inc()
+    child = _Children.lookups.get((level, hit))
+    if child is None:
+        child = _Children.lookups[(level, hit)] = ANSWER_CACHE_LOOKUPS.labels(level, "hit" if hit else "miss")
+    child.inc()
 
 
 def exposition() -> bytes:

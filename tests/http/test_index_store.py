@@ -96,7 +96,7 @@ def test_a_stale_partial_file_is_removed_and_a_fresh_one_kept(tmp_path):
 
 
 def lookups(level, result):
-    return prometheus._child(prometheus.ANSWER_CACHE_LOOKUPS, level, result)._value.get()
+    return prometheus.ANSWER_CACHE_LOOKUPS.labels(level, result)._value.get()
 
 
 def test_levels_memory_then_disk_then_fit(tmp_path):
