@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test fuzz lint format bench clean browser
+.PHONY: run test fuzz lint format bench clean browser redis
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,13 +59,20 @@ browser:
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; \
 	fi
 
+# The shared /answer index store is tested against a real redis-server (Debian's); installed only when missing.
+redis:
+	@if ! command -v redis-server >/dev/null; then \
+		$(SUDO) apt-get update && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server; \
+	fi
+
 # newman (npm) runs the Postman collection in the tests; pinned by .tools/package-lock.json.
 NEWMAN_STAMP := .tools/node_modules/.installed
 $(NEWMAN_STAMP): .tools/package.json .tools/package-lock.json
 	npm ci --prefix .tools --no-audit --no-fund
 	touch $@
 
-test: $(VENV)/.dev browser $(NEWMAN_STAMP)
+test: $(VENV)/.dev browser redis $(NEWMAN_STAMP)
 	$(BIN)/python -m pytest
 
 # Runs the Postman collection against a service already running (`make run` in

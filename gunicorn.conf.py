@@ -9,6 +9,12 @@ by all workers. ``PROMETHEUS_MULTIPROC_DIR`` is used when set, else a fresh
 temporary directory; the master sets it before any worker starts, empties it
 (stale files would add old counts), marks exited workers dead, and removes a
 directory it made when it exits.
+
+Fitted /answer indexes: the workers share them through a directory
+(``CHUNKWISE_INDEX_CACHE_DIR``, see ``app/web/index_store.py``). When it is
+unset and no Redis is configured, the master makes a fresh private one
+before the workers start and removes it when it exits, like the metrics
+directory.
 """
 
 import json
@@ -84,6 +90,7 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # nosec B108
 
 # Where the metrics directory came from, for on_exit.
 _OWNED = "CHUNKWISE_OWNED_METRICS_DIR"
+_OWNED_INDEXES = "CHUNKWISE_OWNED_INDEX_CACHE_DIR"
 
 
 class _JsonFormatter(logging.Formatter):
@@ -116,7 +123,7 @@ logger_class = JsonLogger
 
 
 def on_starting(server):
-    """Choose and empty the metrics directory before any worker exists.
+    """Choose and empty the metrics directory, and choose the index directory, before any worker exists.
 
     Workers inherit the variable when they fork; the app is not preloaded, so
     the Prometheus client is first imported there, after it is set. Files
@@ -129,6 +136,9 @@ def on_starting(server):
     directory.mkdir(parents=True, exist_ok=True)
     for stale in directory.glob("*.db"):
         stale.unlink()
+    if not os.environ.get("CHUNKWISE_INDEX_CACHE_DIR") and not os.environ.get("CHUNKWISE_REDIS_URL"):
+        made = tempfile.mkdtemp(prefix="chunkwise-indexes-")
+        os.environ["CHUNKWISE_INDEX_CACHE_DIR"] = os.environ[_OWNED_INDEXES] = made
 
 
 def child_exit(server, worker):
@@ -139,7 +149,10 @@ def child_exit(server, worker):
 
 
 def on_exit(server):
-    """Remove the metrics directory if this config made it."""
+    """Remove the metrics and index directories if this config made them."""
     owned = os.environ.get(_OWNED)
     if owned and owned == os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        shutil.rmtree(owned, ignore_errors=True)
+    owned = os.environ.get(_OWNED_INDEXES)
+    if owned and owned == os.environ.get("CHUNKWISE_INDEX_CACHE_DIR"):
         shutil.rmtree(owned, ignore_errors=True)

@@ -35,10 +35,26 @@ DEFAULTS: dict[str, Any] = {
     "MAX_BATCH_TEXTS": 1000,
     # Most chunks one /answer request may submit.
     "MAX_ANSWER_CHUNKS": 10_000,
+    # Most characters (code points) the chunks of one /answer request may hold in all:
+    # 10,000 chunks of 600. Fitting real text that size takes about 0.6 s of CPU; the
+    # worst accepted input (6,000,000 characters of distinct made-up words) about 3 s and
+    # 0.5 GB, well inside CHUNKWISE_TIMEOUT.
+    "MAX_ANSWER_CHARS": 6_000_000,
     # Largest top_k an /answer request may ask for.
     "MAX_TOP_K": 100,
     # Fitted /answer indexes kept per worker process (LRU).
     "ANSWER_CACHE_SIZE": 32,
+    # Directory where the workers share fitted /answer indexes (memory-mapped files);
+    # empty: none, except that gunicorn.conf.py makes a fresh one for its workers.
+    "INDEX_CACHE_DIR": "",
+    # Most bytes of shared indexes kept in that directory, least recently used evicted
+    # first; also the largest entry stored in Redis. 10,000 chunks take about 17 MB.
+    "INDEX_CACHE_BYTES": 256 * 1024 * 1024,
+    # Redis holding the fitted /answer indexes for several replicas (redis://host:6379/0);
+    # when set it replaces the directory. Give the server a maxmemory and an LRU policy.
+    "REDIS_URL": "",
+    # Seconds an index stays in Redis after its last use.
+    "REDIS_TTL_SECONDS": 3600,
     # Python logging level of the service's JSON logs.
     "LOG_LEVEL": "INFO",
     # Comma-separated origins allowed by CORS; empty sends no CORS headers.
@@ -56,10 +72,13 @@ _POSITIVE_INTS = (
     "MAX_CHUNKS",
     "MAX_BATCH_TEXTS",
     "MAX_ANSWER_CHUNKS",
+    "MAX_ANSWER_CHARS",
     "MAX_TOP_K",
     "ANSWER_CACHE_SIZE",
     "MAX_PAGES",
     "EXTRACT_MEMORY_MB",
+    "INDEX_CACHE_BYTES",
+    "REDIS_TTL_SECONDS",
 )
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -114,6 +133,11 @@ def _validate(config: Mapping[str, Any]) -> None:
     level = config["LOG_LEVEL"]
     if not isinstance(level, str) or level.upper() not in _LEVELS:
         raise ConfigError(f"CHUNKWISE_LOG_LEVEL must be one of {', '.join(_LEVELS)}")
+    for key in ("INDEX_CACHE_DIR", "REDIS_URL"):
+        if not isinstance(config[key], str):
+            raise ConfigError(f"CHUNKWISE_{key} must be a string")
+    if config["REDIS_URL"] and not config["REDIS_URL"].startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError("CHUNKWISE_REDIS_URL must start with redis://, rediss:// or unix://")
     if not isinstance(config["CORS_ORIGINS"], str):
         raise ConfigError("CHUNKWISE_CORS_ORIGINS must be a comma-separated string")
     if not isinstance(config["WARM_UP"], bool):

@@ -1,7 +1,7 @@
 """Ranking chunks against a question: TF-IDF cosine and BM25, fitted on the chunks themselves.
 
 Both methods index the same terms: the words of :func:`app.core.analysis.analyze_many`
-(lowercase, minus the project's stop words, stemmed by NLTK's Snowball
+(lowercase, minus the project's stop words, stemmed by the Snowball English
 stemmer, numbers and one-character tokens kept) and the pairs of adjacent
 words among them. They are counted into a sparse chunk × term matrix, which
 each method turns into fixed per-term weights at fit time, so a question
@@ -41,7 +41,7 @@ from numpy.typing import NDArray
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from app.core.analysis import analyze_many
+from app.core.analysis import analyze_many, term_ids
 from app.core.chunkers.punkt import split_sentences
 from app.core.types import ScoredChunk
 
@@ -144,7 +144,7 @@ def fit(chunks: Sequence[str], method: Method) -> Index:
     Returns:
         The index, ready for any number of questions.
     """
-    counts, words, terms = _count(analyze_many(chunks), NGRAMS[method])
+    counts, words, terms = _count(chunks, NGRAMS[method])
     weights, idf = _tfidf(counts) if method == "tfidf" else _bm25(counts)
     return Index(method, words, terms, idf, sparse.csc_matrix(weights), len(chunks))
 
@@ -231,10 +231,9 @@ def answer(index: Index, question: str, chunks: Sequence[str], *, top_k: int, mi
     return Answer(True, best.index, best.score, best_sentence(index, question, chunks[best.index]), ranking)
 
 
-def _count(stems: list[list[str]], ngrams: int) -> tuple[Any, dict[str, int], NDArray[np.int64]]:
-    words: dict[str, int] = {}
-    ids = np.array([words.setdefault(w, len(words)) for doc in stems for w in doc], dtype=np.int64)
-    rows = np.repeat(np.arange(len(stems)), [len(doc) for doc in stems])
+def _count(texts: Sequence[str], ngrams: int) -> tuple[Any, dict[str, int], NDArray[np.int64]]:
+    words, ids, lengths = term_ids(texts)
+    rows = np.repeat(np.arange(len(texts)), lengths)
     codes, code_rows = ids, rows
     if ngrams >= 2:
         # A pair never spans two chunks.
@@ -242,7 +241,7 @@ def _count(stems: list[list[str]], ngrams: int) -> tuple[Any, dict[str, int], ND
         pairs = len(words) + ids[:-1][same] * len(words) + ids[1:][same]
         codes, code_rows = np.concatenate([ids, pairs]), np.concatenate([rows, rows[1:][same]])
     terms, columns = np.unique(codes, return_inverse=True)
-    shape = (len(stems), len(terms))
+    shape = (len(texts), len(terms))
     # COO to CSR sums the repeated (chunk, term) entries into counts.
     counts = sparse.coo_matrix((np.ones(len(codes)), (code_rows, columns)), shape=shape).tocsr()
     return counts, words, terms

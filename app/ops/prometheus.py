@@ -72,6 +72,14 @@ ANSWER_CACHE = Counter(
     registry=_REGISTRY,
 )
 
+ANSWER_CACHE_LOOKUPS = Counter(
+    "chunkwise_answer_cache_lookups",
+    "Fitted /answer index lookups by cache level (memory: the worker's own; disk or redis:"
+    " shared by the workers) and result; a memory miss goes on to the shared level.",
+    ("level", "result"),
+    registry=_REGISTRY,
+)
+
 
 class _Children:
     """Label children, resolved once per process and label set.
@@ -86,6 +94,7 @@ class _Children:
     requests: dict[tuple[str, str, int], tuple[Any, Any]] = {}
     work: dict[str, tuple[Any, Any]] = {}
     cache: dict[str, Any] = {}
+    lookups: dict[tuple[str, bool], Any] = {}
 
 
 def observe_request(endpoint: str, method: str, status: int, seconds: float) -> None:
@@ -131,6 +140,14 @@ def observe_work(work: Mapping[str, str | int]) -> None:
         if child is None:
             child = _Children.cache[cache] = ANSWER_CACHE.labels(cache)
         child.inc()
+
+
+def count_cache_lookup(level: str, hit: bool) -> None:
+    """Count one lookup of a fitted index at one cache level."""
+    child = _Children.lookups.get((level, hit))
+    if child is None:
+        child = _Children.lookups[(level, hit)] = ANSWER_CACHE_LOOKUPS.labels(level, "hit" if hit else "miss")
+    child.inc()
 
 
 def exposition() -> bytes:

@@ -145,3 +145,12 @@ def test_the_deployment_environment_starts_the_service(tmp_path):
         assert list((tmp_path / "metrics").glob("*.db"))  # the workers write their metrics there
     finally:
         stop(server)
+
+
+def test_the_shared_index_directory_fits_the_tmp_volume():
+    env = {e["name"]: e.get("value") for e in container()["env"]}
+    volumes = load("deployment.yaml")["spec"]["template"]["spec"]["volumes"]
+    limit = next(v for v in volumes if v["name"] == "tmp")["emptyDir"]["sizeLimit"]
+    assert limit.endswith("Mi")
+    # An entry is written before the oldest are evicted: up to twice the bound at once.
+    assert 2 * int(env["CHUNKWISE_INDEX_CACHE_BYTES"]) < int(limit[:-2]) * 1024 * 1024

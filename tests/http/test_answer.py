@@ -6,6 +6,7 @@ import flask
 import pytest
 
 from app import create_app
+from app.config import DEFAULTS
 from app.core import retrieval
 from app.web.schemas import ANSWER_CHUNK_SIZE
 from tests.conftest import ROOT
@@ -186,9 +187,34 @@ def test_chunk_count_limit_is_413_naming_chunks():
 
 
 def test_total_characters_limit_is_413_naming_chunks():
-    client = limited(MAX_TEXT_CHARS=60)
+    client = limited(MAX_ANSWER_CHARS=60)
     error = assert_error(ask(client), 413, "payload_too_large", "chunks")
-    assert "limit is 60" in error["message"]
+    assert "limit is 60 (max_answer_chars)" in error["message"]
+
+
+def test_ten_thousand_chunks_of_600_characters_pass_at_default_limits(client):
+    chunks = [(f"{i} " + "pear orchard soil " * 34)[:600] for i in range(10_000)]
+    assert sum(map(len, chunks)) == DEFAULTS["MAX_ANSWER_CHARS"]
+    assert len(chunks) == DEFAULTS["MAX_ANSWER_CHUNKS"]
+    response = client.post("/answer", json={"question": "orchard 7", "chunks": chunks})
+    assert response.status_code == 200
+    assert response.get_json()["chunk_index"] == 7
+    one_more = [*chunks[:-1], chunks[-1] + "x"]
+    response = client.post("/answer", json={"question": "orchard 7", "chunks": one_more})
+    error = assert_error(response, 413, "payload_too_large", "chunks")
+    assert "limit is 6000000 (max_answer_chars)" in error["message"]
+
+
+def test_the_character_limit_is_exact_and_independent_of_the_text_limit():
+    chunks = ["Pears keep well.", "Apples ripen in autumn."]
+    total = sum(map(len, chunks))
+    client = limited(MAX_ANSWER_CHARS=total, MAX_TEXT_CHARS=5)
+    response = client.post("/answer", json={"question": "pears", "chunks": chunks})
+    assert response.status_code == 200
+    over = limited(MAX_ANSWER_CHARS=total - 1)
+    response = over.post("/answer", json={"question": "pears", "chunks": chunks})
+    error = assert_error(response, 413, "payload_too_large", "chunks")
+    assert f"limit is {total - 1}" in error["message"]
 
 
 def test_text_over_the_limit_is_413_naming_text():

@@ -42,8 +42,10 @@ def test_browser_gets_a_page(client):
 def test_limits_follow_configuration():
     from app import create_app
 
-    info = create_app({"TESTING": True, "MAX_TEXT_CHARS": 1234}).test_client().get("/").get_json()
+    app = create_app({"TESTING": True, "MAX_TEXT_CHARS": 1234, "MAX_ANSWER_CHARS": 4321})
+    info = app.test_client().get("/").get_json()
     assert info["limits"]["max_text_chars"] == 1234
+    assert info["limits"]["max_answer_chars"] == 4321
 
 
 def test_health_and_readiness(client):

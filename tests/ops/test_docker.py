@@ -247,8 +247,8 @@ def test_compose_runs_the_service_and_a_prometheus_scraping_it():
     assert any(str(port).endswith(":8000") for port in service["ports"])
     assert re.fullmatch(r"prom/prometheus:v\d+\.\d+\.\d+", prometheus["image"])
     mounts = {volume.split(":")[0]: volume.split(":")[1] for volume in prometheus["volumes"]}
-    assert f"--config.file={mounts['./deploy/prometheus.yml']}" in prometheus["command"]
-    config = yaml.safe_load((ROOT / "deploy" / "prometheus.yml").read_text())
+    assert f"--config.file={mounts['./deploy/prometheus/prometheus.yml']}" in prometheus["command"]
+    config = yaml.safe_load((ROOT / "deploy" / "prometheus" / "prometheus.yml").read_text())
     (job,) = config["scrape_configs"]
     assert job["metrics_path"] == "/metrics"
     assert job["static_configs"][0]["targets"] == ["chunkwise:8000"]

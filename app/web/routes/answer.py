@@ -18,6 +18,7 @@ from app.ops.tracing import stage
 from app.web.documents import with_document
 from app.web.errors import InvalidField, PayloadTooLarge
 from app.web.guards import check_text, chunk_within
+from app.web.index_store import TieredIndexes, shared_store
 from app.web.inputs import JSON, MULTIPART, read_fields
 from app.web.openapi import INCLUDE_TEXT, Operation
 from app.web.schemas import (
@@ -33,19 +34,23 @@ from app.web.schemas import (
 bp = Blueprint("answer", __name__)
 
 CACHE_KEY = "chunkwise_answer_cache"
+INDEXES_KEY = "chunkwise_answer_indexes"
 SCORE_DECIMALS = 4
 
 
 @bp.record
 def _install_cache(state: BlueprintSetupState) -> None:
-    # One cache per app (and so per gunicorn worker), sized by its own config.
-    state.app.extensions.setdefault(CACHE_KEY, IndexCache(state.app.config["ANSWER_CACHE_SIZE"]))
+    # One memory cache per app (and so per gunicorn worker), sized by its own
+    # config, in front of the store the workers share.
+    config = state.app.config
+    memory = state.app.extensions.setdefault(CACHE_KEY, IndexCache(config["ANSWER_CACHE_SIZE"]))
+    state.app.extensions.setdefault(INDEXES_KEY, TieredIndexes(memory, shared_store(config)))
 
 
-def index_cache() -> IndexCache[retrieval.Index]:
-    """The current app's cache of fitted indexes."""
-    cache: IndexCache[retrieval.Index] = current_app.extensions[CACHE_KEY]
-    return cache
+def index_cache() -> TieredIndexes:
+    """The current app's fitted indexes: its own LRU, then the shared store."""
+    indexes: TieredIndexes = current_app.extensions[INDEXES_KEY]
+    return indexes
 
 
 def check_request(request: Any, config: Mapping[str, Any]) -> None:
@@ -72,12 +77,14 @@ def check_chunks(chunks: list[str], config: Mapping[str, Any]) -> None:
     Raises:
         PayloadTooLarge: Naming ``chunks``.
     """
-    count_limit, chars_limit = config["MAX_ANSWER_CHUNKS"], config["MAX_TEXT_CHARS"]
+    count_limit, chars_limit = config["MAX_ANSWER_CHUNKS"], config["MAX_ANSWER_CHARS"]
     if len(chunks) > count_limit:
         raise PayloadTooLarge(f"{len(chunks)} chunks; the limit is {count_limit}", "chunks")
     chars = sum(map(len, chunks))
     if chars > chars_limit:
-        raise PayloadTooLarge(f"the chunks hold {chars} characters; the limit is {chars_limit}", "chunks")
+        raise PayloadTooLarge(
+            f"the chunks hold {chars} characters; the limit is {chars_limit} (max_answer_chars)", "chunks"
+        )
 
 
 def chunk_text(request: Any, config: Mapping[str, Any]) -> list[Chunk]:
@@ -158,12 +165,13 @@ def answer() -> ResponseReturnValue:
     request = validate(AnswerRequest, fields, strict=typed)
     chunks, spans, figures = candidate_chunks(request, current_app.config)
     method = request.method
-    index, hit = index_cache().get_or_fit(retrieval.fingerprint(chunks, method), lambda: fit(chunks, method))
+    key = retrieval.fingerprint(chunks, method)
+    index, found = index_cache().get_or_fit(key, lambda: fit(chunks, method))
     with stage("rank", method=method):
         result = retrieval.answer(
             index, request.question, chunks, top_k=request.top_k, min_score=request.min_score
         )
-    note_work(answer_method=method, cache="hit" if hit else "miss", **figures)
+    note_work(answer_method=method, cache="miss" if found == "fit" else "hit", cache_level=found, **figures)
     return jsonify(with_document(answer_payload(result, chunks, method, spans)))
 
 

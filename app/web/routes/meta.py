@@ -95,6 +95,7 @@ def index() -> ResponseReturnValue:
             "MAX_TEXT_CHARS",
             "MAX_CHUNKS",
             "MAX_ANSWER_CHUNKS",
+            "MAX_ANSWER_CHARS",
             "MAX_TOP_K",
             "ANSWER_CACHE_SIZE",
             "MAX_BATCH_TEXTS",
