@@ -23,9 +23,9 @@ from tests.conftest import ROOT, LiveServer
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 # Hang detectors only: generous bounds so a stuck page fails instead of blocking the suite.
-PAGE_LOAD_SECONDS = 30
-SCRIPT_SECONDS = 30
-WAIT_SECONDS = 60
+PAGE_LOAD_SECONDS = 120
+SCRIPT_SECONDS = 120
+WAIT_SECONDS = 180
 FLAGS = (
     "--headless",
     "--no-sandbox",

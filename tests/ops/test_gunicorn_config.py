@@ -26,7 +26,7 @@ def print_config(**env: str) -> dict[str, str]:
         env={**clean, **env},
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr + result.stdout
     settings = {}
@@ -39,7 +39,7 @@ def print_config(**env: str) -> dict[str, str]:
 
 def raw_response(port: int, head: bytes) -> tuple[int, dict[str, str]]:
     """The status and the headers (lower-case names) of the answer to a raw request."""
-    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+    with socket.create_connection(("127.0.0.1", port), timeout=120) as sock:
         sock.sendall(head)
         reader = sock.makefile("rb")
         status = int(reader.readline().split()[1])
@@ -116,14 +116,14 @@ def test_bad_values_stop_the_start_naming_the_variable(name, value, message):
         env={**os.environ, name: value},
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=300,
     )
     assert result.returncode != 0
     assert message in result.stderr + result.stdout
 
 
 def raw_status(port: int, head: bytes) -> int:
-    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+    with socket.create_connection(("127.0.0.1", port), timeout=120) as sock:
         sock.sendall(head)
         first = sock.makefile("rb").readline()
     return int(first.split()[1])
@@ -146,7 +146,7 @@ def test_request_line_and_header_limits(live_server):
 
 
 def trickle(port: int) -> socket.socket:
-    sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+    sock = socket.create_connection(("127.0.0.1", port), timeout=120)
     sock.sendall(
         b"POST /chunking HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
         b"Content-Length: 100000\r\n\r\n{"

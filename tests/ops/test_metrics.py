@@ -121,14 +121,14 @@ def post(url: str, payload: dict) -> int:
         url + "/chunking", data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
     )
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=120) as response:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
 
 
 def live_scrape(url: str) -> str:
-    with urllib.request.urlopen(url + "/metrics", timeout=30) as response:
+    with urllib.request.urlopen(url + "/metrics", timeout=120) as response:
         return response.read().decode()
 
 
@@ -139,7 +139,7 @@ def seed_stale_counts(directory: Path) -> None:
         "for _ in range(1000): metrics.REQUESTS.labels('/chunking', 'POST', '200').inc()\n"
     )
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(directory)}
-    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, timeout=60)
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, timeout=300)
     assert list(directory.glob("counter_*.db"))
 
 
