@@ -15,13 +15,12 @@ from tests.hostile_documents import text_pdf, zip_not_docx
 from tests.make_documents import sample_docx
 
 # Raw document bodies: a real document, or bytes that only claim to be one
-# (the service must answer them with a 4xx, never a 5xx).
-schemathesis.openapi.media_type(
-    PDF_TYPE, st.sampled_from([text_pdf("A fuzzed page."), b"%PDF-1.7\n"]) | st.binary(max_size=256)
-)
-schemathesis.openapi.media_type(
-    DOCX_TYPE, st.sampled_from([sample_docx(), zip_not_docx()]) | st.binary(max_size=256)
-)
+# (the service must answer them with a 4xx, never a 5xx). Random bytes are left
+# to tests/core/test_documents.py and tests/live/test_hostile_documents.py: drawn
+# here, they made schemathesis (4.32) fail while generating other cases
+# ("Unsupported type: 'Binary'") whenever another test had run first.
+schemathesis.openapi.media_type(PDF_TYPE, st.sampled_from([text_pdf("A fuzzed page."), b"%PDF-1.7\n"]))
+schemathesis.openapi.media_type(DOCX_TYPE, st.sampled_from([sample_docx(), zip_not_docx()]))
 
 
 def _overlap(case) -> set[str]:
