@@ -56,6 +56,21 @@ def join_or_fail(
         assert time.monotonic() - wall_start < wall_seconds, f"{what} did not finish"
 
 
+def workers(master: int) -> set[int]:
+    """PIDs of the master's children, from /proc."""
+    children = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # The command name may hold spaces; the parent pid is the 2nd field after it.
+            if int(stat.rsplit(")", 1)[1].split()[1]) == master:
+                children.add(int(entry.name))
+    return children
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -11,13 +11,12 @@ import json
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
 from app.core.documents import DOCX_TYPE
 from tests import hostile_documents as hostile
-from tests.conftest import LiveServer, start_gunicorn, stop
+from tests.conftest import LiveServer, start_gunicorn, stop, workers
 
 pytestmark = pytest.mark.live
 
@@ -43,20 +42,6 @@ def server(tmp_path_factory) -> Iterator[LiveServer]:
     live = start_gunicorn(tmp_path_factory.mktemp("documents"), env={"CHUNKWISE_WARM_UP": "false"})
     yield live
     stop(live)
-
-
-def workers(master: int) -> set[int]:
-    """PIDs of the master's children, from /proc."""
-    children = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == master:
-                children.add(int(entry.name))
-    return children
 
 
 def post(url: str, data: bytes, content_type: str) -> tuple[int, dict[str, object]]:
