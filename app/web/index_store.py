@@ -53,6 +53,18 @@ REDIS_BACKOFF_SECONDS = 5.0
 _REDIS_PREFIX = "chunkwise:index:"
 
 
+def _encoded(index: Index, key: str, max_bytes: int) -> list[bytes | memoryview] | None:
+    """The entry's bytes, or None when it cannot be encoded or is over ``max_bytes``."""
+    try:
+        parts = encode(index, key)
+    except ValueError as error:
+        log.warning("not storing index: %s", error)
+        return None
+    if sum(memoryview(p).nbytes for p in parts) > max_bytes:
+        return None
+    return parts
+
+
 class SharedStore(Protocol):
     """A level of the cache that every worker (or replica) sees."""
 
@@ -107,12 +119,8 @@ class DiskStore:
 
     def put(self, key: str, index: Index) -> None:
         """Write the entry atomically (temporary file, then rename), then evict over the bound."""
-        try:
-            parts = encode(index, key)
-        except ValueError as error:
-            log.warning("not storing index: %s", error)
-            return
-        if sum(memoryview(p).nbytes for p in parts) > self.max_bytes:
+        parts = _encoded(index, key, self.max_bytes)
+        if parts is None:
             return
         try:
             fd, partial = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=self.directory)
@@ -198,12 +206,8 @@ class RedisStore:
 
     def put(self, key: str, index: Index) -> None:
         """Store the entry with its expiry, unless it is over ``max_bytes``."""
-        try:
-            parts = encode(index, key)
-        except ValueError as error:
-            log.warning("not storing index: %s", error)
-            return
-        if sum(memoryview(p).nbytes for p in parts) > self.max_bytes:
+        parts = _encoded(index, key, self.max_bytes)
+        if parts is None:
             return
         value = b"".join(parts)
         self._call(lambda: self.client.set(_REDIS_PREFIX + key, value, ex=self.ttl_seconds))
