@@ -478,7 +478,7 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse_args(argv)
     documents, questions = load_eval()
-    print("## /answer (issue 5)\n")
+    print("## /answer\n")
     print(f"- Python {platform.python_version()} on {platform.machine()}, {platform.platform()}")
     print(f"- evaluation set: {len(questions)} questions over {', '.join(documents)}\n")
     quality_results = quality(documents, questions)

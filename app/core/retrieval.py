@@ -14,8 +14,8 @@ costs one sparse column slice and a dot product:
   rank_bm25). Its idf, ``log(1 + (N - df + 0.5) / (df + 0.5))``, stays
   positive for a term in half or more of the chunks, where Okapi's
   ``log((N - df + 0.5) / (df + 0.5))`` is zero or negative: with two chunks, a
-  term in one of them would otherwise score nothing (rank_bm25 issues #39,
-  #43). Scores are unbounded above.
+  term in one of them would otherwise score nothing. Scores are unbounded
+  above.
 
 Word pairs are counted as integer codes (``n_words + a * n_words + b`` for
 words ``a`` then ``b``) rather than as strings: fitting is about 1.4 times
