@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
@@ -98,7 +99,18 @@ class Playground:
             current = driver.execute_script("return document.body.dataset.state")
             return current if current in states else None
 
-        return str(self.wait(reached))
+        try:
+            return str(self.wait(reached))
+        except TimeoutException:
+            # Say where the page stopped, so a hang can be told from a slow server.
+            seen = self.js(
+                "return [document.body.dataset.state, document.getElementById('status').textContent]"
+            )
+            log = self.server.log.read_text(errors="replace")[-2000:]
+            raise AssertionError(
+                f"page never reached {states}: state and status {seen}; browser log "
+                f"{self.driver.get_log('browser')}; server log tail:\n{log}"
+            ) from None
 
     def set_text(self, text: str) -> None:
         """Put a text in the box as a paste does: the value changes, then an input event fires."""

@@ -120,7 +120,7 @@ def test_redis_entry_over_the_bound_is_not_stored(redis_client):
     assert redis_client.keys("*") == []
 
 
-def test_under_redis_maxmemory_old_entries_are_evicted_and_writes_still_work(redis_client):
+def test_under_redis_maxmemory_entries_are_evicted_and_writes_still_work(redis_client):
     # Redis bounds the store: with maxmemory and allkeys-lru it evicts the least
     # recently used entries instead of refusing writes.
     assert redis_client.config_get("maxmemory-policy") == {"maxmemory-policy": "allkeys-lru"}
@@ -132,10 +132,11 @@ def test_under_redis_maxmemory_old_entries_are_evicted_and_writes_still_work(red
             chunks = [f"{c} batch{i}" for c in CHUNKS]
             keys.append(retrieval.fingerprint(chunks, "bm25"))
             store.put(keys[-1], retrieval.fit(chunks, "bm25"))
+        # Redis's LRU is approximate (it samples keys), so which old entries go is
+        # not fixed; what is fixed is that some went, and the newest write stayed.
         stored = {k.decode().removeprefix("chunkwise:index:") for k in redis_client.keys("chunkwise:index:*")}
         assert 0 < len(stored) < 40
         assert keys[-1] in stored
-        assert keys[0] not in stored
         assert store.get(keys[-1]) is not None
     finally:
         redis_client.config_set("maxmemory", MAXMEMORY)
