@@ -108,6 +108,10 @@ def remake_of(chunker: Chunker) -> Remake:
         changes: dict[str, int] = {bound: size}
         if hasattr(chunker, "chunk_overlap"):
             changes["chunk_overlap"] = overlap
+        least = getattr(chunker, "min_chunk_size", None)
+        if isinstance(least, int) and least > size:
+            # A smaller cut has a smaller floor: the floor may not exceed the bound.
+            changes["min_chunk_size"] = size
         return dataclasses.replace(chunker, **changes)  # type: ignore[type-var]
 
     return remake
@@ -202,7 +206,7 @@ def chunk_in_context(
     if structure is not None:
         chunks = [_with_structure(c, structure) for c in chunks]
     if options.contextualize:
-        chunks = [piece for c in chunks for piece in _fit_context(c, chunker, remake, text, structure)]
+        chunks = _in_order(_fit_context(chunks, chunker, remake, text, structure))
     if options.neighbours:
         chunks = _windows(chunks, options.neighbours)
     return InContext(chunks, parents)
@@ -272,44 +276,64 @@ def _prefix(chunk: Chunk) -> str:
 
 def _contextualized(chunk: Chunk) -> Chunk:
     headings = chunk.meta.get("headings")
-    context = context_line(headings) if isinstance(headings, list | tuple) else ""
-    meta = {**chunk.meta, "context": context, "contextualized": _prefix(chunk) + chunk.text}
+    if not isinstance(headings, list | tuple):
+        headings = []
+    meta = {
+        **chunk.meta,
+        "headings": headings,
+        "context": context_line(headings),
+        "contextualized": _prefix(chunk) + chunk.text,
+    }
     return Chunk(chunk.text, chunk.start, chunk.end, MappingProxyType(meta))
 
 
 def _fit_context(
-    chunk: Chunk, chunker: Chunker, remake: Remake, text: str, structure: Structure | None
+    chunks: list[Chunk], chunker: Chunker, remake: Remake, text: str, structure: Structure | None
 ) -> list[Chunk]:
-    """``chunk`` with its context; re-cut where chunk and context together exceed the bound."""
+    """The chunks with their context; where chunk and context exceed the bound, cut again.
+
+    A run of neighbouring chunks that do not fit (the rows of a long table,
+    say) is cut again as one span, so the pieces are packed as fully as the
+    room beside the context allows.
+    """
     bound = chunker.max_size()
     unit = chunker.unit
     tokenizer = getattr(chunker, "tokenizer", None)
     overlap = int(getattr(chunker, "chunk_overlap", 0) or 0)
-    pieces, done = [chunk], []
+
+    def size(piece: Chunk, prefix: bool = True) -> int:
+        return measure(_prefix(piece) + (piece.text if prefix else ""), unit, tokenizer)
+
+    pieces, done = chunks, []
     for attempt in range(_MAX_RECUTS + 1):
-        again = []
+        runs: list[list[Chunk]] = []
+        joins = False  # whether the previous piece began or continued a run
         for piece in pieces:
-            whole = _prefix(piece) + piece.text
-            if measure(whole, unit, tokenizer) <= bound.size:
+            if size(piece) <= bound.size:
                 done.append(piece)
+                joins = False
+            elif joins and runs[-1][-1].meta.get("parent") == piece.meta.get("parent"):
+                runs[-1].append(piece)
             else:
-                again.append(piece)
-        if not again:
+                runs.append([piece])
+                joins = True
+        if not runs:
             break
         pieces = []
-        for piece in again:
-            room = bound.size - measure(_prefix(piece), unit, tokenizer) - attempt
+        for run in runs:
+            room = bound.size - max(size(p, prefix=False) for p in run) - attempt
             if room < 1 or attempt == _MAX_RECUTS:
+                first = run[0]
                 raise InvalidOptions(
                     bound.option,
-                    f"{bound.option} {bound.size} leaves no room for the chunk at offset {piece.start} "
-                    f"beside its context {_prefix(piece).strip()!r}; raise {bound.option} or leave "
+                    f"{bound.option} {bound.size} leaves no room for the chunk at offset {first.start} "
+                    f"beside its context {_prefix(first).strip()!r}; raise {bound.option} or leave "
                     "contextualize out",
                 )
-            keep = {k: v for k, v in piece.meta.items() if k == "parent"}
-            recut = _inside(remake(room, overlap if overlap < room else 0), text, piece, keep)
-            pieces.extend(_with_structure(c, structure) if structure else _inherit(c, piece) for c in recut)
-    done.sort(key=lambda c: (c.start, c.end))
+            span = Chunk(text[run[0].start : run[-1].end], run[0].start, run[-1].end, run[0].meta)
+            keep = {k: v for k, v in span.meta.items() if k == "parent"}
+            recut = _inside(remake(room, overlap if overlap < room else 0), text, span, keep)
+            pieces.extend(_with_structure(c, structure) if structure else _inherit(c, span) for c in recut)
     return [_contextualized(c) for c in done]
 
 
@@ -319,6 +343,20 @@ def _inherit(chunk: Chunk, outer: Chunk) -> Chunk:
     if "headings" in outer.meta:
         meta["headings"] = outer.meta["headings"]
     return Chunk(chunk.text, chunk.start, chunk.end, MappingProxyType(meta))
+
+
+def _in_order(chunks: list[Chunk]) -> list[Chunk]:
+    """Chunks by start, without those another chunk holds whole.
+
+    With overlap, the pieces of a re-cut chunk can reach into the next chunk,
+    which holds them whole already.
+    """
+    out: list[Chunk] = []
+    for c in sorted(chunks, key=lambda c: (c.start, -c.end)):
+        if out and c.end <= out[-1].end:
+            continue
+        out.append(c)
+    return out
 
 
 def _windows(chunks: list[Chunk], n: int) -> list[Chunk]:
