@@ -321,14 +321,15 @@
       const data = await post(path, payload);
       if (seq !== state.seq) return;
       const ms = Math.round(performance.now() - began);
-      showResult(text, strategy, data, ms);
+      showResult(text, strategy, data, ms, options);
     } catch (err) {
       if (seq === state.seq) showError(err);
     }
   }
 
-  function showResult(text, strategy, data, ms) {
-    const effective = data.params || {};
+  function showResult(text, strategy, data, ms, sent = {}) {
+    // /semantic-chunking reports no params: its sizes are in the unit the request asked for.
+    const effective = data.params || { unit: sent.unit, tokenizer: sent.tokenizer || state.info.default_tokenizer };
     const unit =
       effective.unit === "tokens" ? `tokens (${effective.tokenizer})` : effective.unit === "words" ? "words" : "chars";
     const semantic = Array.isArray(data.similarities) ? data : null;

@@ -465,6 +465,18 @@ def test_sizes_in_tokens_with_a_chosen_tokenizer(page: Playground) -> None:
     assert f"size {expected['metadata'][1]['size']} tokens (o200k_base)" in tip.text
 
 
+def test_semantic_sizes_in_tokens_are_labelled_tokens(page: Playground) -> None:
+    page.set_text(SAMPLE)
+    page.choose("/semantic-chunking")
+    Select(page.find("#opt-unit")).select_by_value("tokens")
+    assert page.run() == "idle"
+    span = page.find("#view .seg[data-c='0']")
+    ActionChains(page.driver).move_to_element(span).perform()
+    tip = page.find("#tip")
+    page.wait(lambda d: tip.is_displayed())
+    assert "tokens (cl100k_base)" in tip.text and " chars" not in tip.text
+
+
 def plotted(page: Playground) -> list[float]:
     return page.js(
         "return [...document.querySelectorAll('#plot circle.point')].map((c) => Number(c.dataset.s))"
