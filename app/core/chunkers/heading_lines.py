@@ -27,8 +27,17 @@ def _is_heading(text: str, start: int, end: int) -> bool:
     line = text[start:end]
     if "\n" in line or end - start > HEADING_CHARS or len(line.split()) > HEADING_WORDS:
         return False
-    before, after = text[:start].rstrip(" \t"), text[end:].lstrip(" \t")
-    if (before and not before.endswith("\n")) or not after.startswith(("\n", "\r")):
+    # Look only at the neighbouring characters: slicing the text around every
+    # unit would copy it each time, quadratic in the length of the text.
+    before = start
+    while before > 0 and text[before - 1] in " \t":
+        before -= 1
+    if before > 0 and text[before - 1] != "\n":
+        return False
+    after = end
+    while after < len(text) and text[after] in " \t":
+        after += 1
+    if after >= len(text) or text[after] not in "\n\r":
         return False
     return line[-1] not in _NOT_HEADING_END or _HEADING.match(line) is not None
 
