@@ -214,3 +214,27 @@ def test_an_outline_gives_sections_by_offset():
     assert structure.headings(85, 100) == ["Method", "Gauges"]
     assert structure.headings(60, 100) == ["Method"]
     assert structure.headings(10, 130) == []
+
+
+@pytest.mark.parametrize("contextualize", [False, True])
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(document=markdown_documents(), size=st.integers(90, 400))
+def test_a_table_row_that_fits_is_never_cut(document, size, contextualize):
+    chunker = CHUNKERS["markdown"](chunk_size=size)
+    context = ContextOptions(contextualize=contextualize)
+    try:
+        result = chunk_in_context(chunker, document, context, structure_for("markdown", document, context))
+    except InvalidOptions:
+        return  # a heading path too long for the size, refused as tested above
+    structure = markdown_structure(document)
+    for c in result.chunks:
+        room = size - (len(c.meta["contextualized"]) - len(c.text) if contextualize else 0)
+        for edge in (c.start, c.end):
+            header = structure.table_header(edge)
+            if header is None:
+                continue
+            line_start = document.rfind("\n", 0, edge) + 1
+            line_end = document.find("\n", edge)
+            row = document[line_start : line_end if line_end >= 0 else len(document)]
+            if len(row) <= room:
+                assert edge in (line_start, line_start + len(row)), f"cut inside the row {row!r}"
