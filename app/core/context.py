@@ -28,7 +28,15 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from app.core.chunkers.base import MAX_CHUNK_SIZE, Chunker, InvalidOptions, check_options, measure, option
+from app.core.chunkers.base import (
+    MAX_CHUNK_SIZE,
+    MIN_TOKEN_CHUNK_SIZE,
+    Chunker,
+    InvalidOptions,
+    check_options,
+    measure,
+    option,
+)
 from app.core.documents import Extraction
 from app.core.documents.detect import text_format
 from app.core.structure import (
@@ -300,6 +308,8 @@ def _fit_context(
     unit = chunker.unit
     tokenizer = getattr(chunker, "tokenizer", None)
     overlap = int(getattr(chunker, "chunk_overlap", 0) or 0)
+    # The smallest bound a strategy takes: one character can take four tokens.
+    least = MIN_TOKEN_CHUNK_SIZE if unit == "tokens" else 1
 
     def size(piece: Chunk, prefix: bool = True) -> int:
         return measure(_prefix(piece) + (piece.text if prefix else ""), unit, tokenizer)
@@ -322,7 +332,7 @@ def _fit_context(
         pieces = []
         for run in runs:
             room = bound.size - max(size(p, prefix=False) for p in run) - attempt
-            if room < 1 or attempt == _MAX_RECUTS:
+            if room < least or attempt == _MAX_RECUTS:
                 first = run[0]
                 raise InvalidOptions(
                     bound.option,

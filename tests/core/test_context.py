@@ -238,3 +238,11 @@ def test_a_table_row_that_fits_is_never_cut(document, size, contextualize):
             row = document[line_start : line_end if line_end >= 0 else len(document)]
             if len(row) <= room:
                 assert edge in (line_start, line_start + len(row)), f"cut inside the row {row!r}"
+
+
+def test_a_token_bound_with_room_below_four_tokens_is_refused_as_no_room():
+    # Found by make fuzz (seed 12): the re-cut was asked for a bound of one token.
+    options = {"unit": "tokens", "max_chunk_size": 4, "chunk_size": 64}
+    with pytest.raises(InvalidOptions) as caught:
+        chunk("semantic", "# river river\n", options, ContextOptions(contextualize=True))
+    assert caught.value.field == "max_chunk_size" and "leaves no room" in caught.value.message
