@@ -9,7 +9,7 @@ Every splitter gets the same document (``benchmarks.corpus.prose``), the same
 
 * chunkwise ``RecursiveChunker(...).chunk(text)``: ``Chunk`` objects with offsets.
 * LangChain ``RecursiveCharacterTextSplitter(...).split_text(text)``: plain
-  strings, no offsets; the issue's target is measured against this.
+  strings, no offsets; the target is measured against this.
 * LangChain ``create_documents([text])`` with ``add_start_index=True``: the
   same chunks as ``Document`` objects with a start offset, the nearest
   LangChain equivalent of what chunkwise returns.

@@ -18,8 +18,8 @@ so it costs more, per character, on texts that make many small objects).
 
 Shapes: ``prose`` (``benchmarks.corpus.prose``: real English text, nothing
 downloaded), the structured documents of ``bench_structure`` for
-``markdown``, ``html`` and ``chat`` (``native``), and the hostile shapes of
-issue 8: no whitespace at all, and only ``.``, only ``\\n``, only ``#``, only
+``markdown``, ``html`` and ``chat`` (``native``), and hostile shapes:
+no whitespace at all, and only ``.``, only ``\\n``, only ``#``, only
 ``<``, and ``a. `` repeated; ``Yes. `` repeated, the most sentences per
 character; and the two slowest shapes of ``tests/core/test_pathological.py``,
 ``<p>a`` and ``word\\n\\n`` repeated.
