@@ -83,7 +83,7 @@ postman:
 	@[ -f $(NEWMAN_STAMP) ] || command -v npm >/dev/null \
 		|| { echo "make postman: newman is installed with npm, which is missing (apt-get install npm)"; exit 2; }
 	@$(MAKE) --no-print-directory $(NEWMAN_STAMP)
-	@$(PYTHON) -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1] + '/healthz', timeout=5)" "$(BASE_URL)" 2>/dev/null \
+	@$(PYTHON) -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1] + '/healthz', timeout=30)" "$(BASE_URL)" 2>/dev/null \
 		|| { echo "make postman: no chunkwise answers at $(BASE_URL); start it first (make run), or set BASE_URL=..."; exit 2; }
 	.tools/node_modules/.bin/newman run samples/chunkwise.postman_collection.json --env-var baseUrl=$(BASE_URL) $(NEWMAN_ARGS)
 
