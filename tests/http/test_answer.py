@@ -141,9 +141,14 @@ def test_wrong_content_type_is_415(client):
         ({"chunks": CHUNKS, "min_score": "0.5"}, "min_score", "valid number"),
         ({"text": "x", "strategy": "nope"}, "strategy", "Input should be"),
         (
-            {"text": "x", "pack": False},
+            {"text": "x", "strategy": "recursive", "pack": False},
             "pack",
             "'pack' is not an option of strategy 'recursive'; strategies that take it: chat",
+        ),
+        (
+            {"text": "x", "max_messages": 2},
+            "max_messages",
+            "'max_messages' is not an option of strategy 'sentence'",
         ),
         ({"text": "x", "chunk_size": 0}, "chunk_size", "greater than or equal to 1"),
         ({"text": "x", "chunk_size": 10, "chunk_overlap": 10}, "chunk_overlap", "smaller than chunk_size"),
