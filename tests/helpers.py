@@ -16,6 +16,8 @@ ANY: Any = object()
 
 # html chunks are the visible text of a markup region, not a slice of it.
 VISIBLE_TEXT = {"html"}
+#: What params report for the context options when a request leaves them out.
+NO_CONTEXT = {"contextualize": False, "parent_size": None, "neighbours": 0}
 
 WORDS = ["alpha", "beta", "Gamma", "delta.", "Dr.", "e.g.", "3.5", "日本語。", "🌍", "x", "end!", "a\u0301"]
 SEPARATORS = [" ", " ", " ", "\n", "\n\n", "\f", "\t", "\r\n", ". ", "# ", ": "]

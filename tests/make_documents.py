@@ -47,8 +47,17 @@ def tagged_sentences(page: int, count: int = 6, kind: str = "s") -> list[str]:
     ]
 
 
-def pdf_bytes(pages: Sequence[PdfPage], *, header: str = HEADER, title: str = "Field notes") -> bytes:
-    """Draw ``pages`` into a PDF and return its bytes."""
+def pdf_bytes(
+    pages: Sequence[PdfPage],
+    *,
+    header: str = HEADER,
+    title: str = "Field notes",
+    outline: Sequence[tuple[int, int, str]] = (),
+) -> bytes:
+    """Draw ``pages`` into a PDF and return its bytes.
+
+    ``outline`` entries ``(page number, level from 0, title)`` become the PDF's bookmarks.
+    """
     from reportlab.pdfgen import canvas
 
     buffer = io.BytesIO()
@@ -62,6 +71,10 @@ def pdf_bytes(pages: Sequence[PdfPage], *, header: str = HEADER, title: str = "F
             pdf.drawString(_MARGIN, _HEIGHT - 36, header)
             pdf.drawRightString(_WIDTH - _MARGIN, 30, f"Page {number}")
             _draw_page(pdf, page)
+        for i, (at, level, entry) in enumerate(outline):
+            if at == number:
+                pdf.bookmarkPage(f"b{i}")
+                pdf.addOutlineEntry(entry, f"b{i}", level=level)
         pdf.showPage()
     pdf.save()
     return buffer.getvalue()

@@ -29,6 +29,7 @@ from app.batch.options import effective_params
 from app.batch.output import chunk_lines, prepare, write_part
 from app.batch.sources import DocRef, DocumentError, Problem, list_documents, read_document
 from app.core.chunkers import CHUNKERS, Chunker
+from app.core.context import NO_CONTEXT, chunk_in_context, structure_for
 from app.core.documents.annotate import annotate
 from app.core.serialize import chunking_result
 from app.core.tokenizers import configure as use_tokenizers_dir
@@ -179,7 +180,10 @@ def chunk_part(task: Task) -> PartResult:
             name = STRATEGY_FOR_KIND[document.format] if document is not None else auto_strategy(ref.id, text)
         try:
             chunker = chunkers.get(name) or chunkers.setdefault(name, CHUNKERS[name](**task.options))
-            result = chunking_result(name, chunker, chunker.chunk(text))
+            # Headings and table headers as POST /chunking gives them for the same document.
+            structure = structure_for(name, text, NO_CONTEXT, document)
+            in_context = chunk_in_context(chunker, text, NO_CONTEXT, structure)
+            result = chunking_result(name, chunker, in_context.chunks)
             if document is not None:
                 annotate(result, document)
         except Exception as exc:

@@ -10,6 +10,7 @@ from typing import Any
 
 from app.core.chunkers import Chunker
 from app.core.chunkers.base import Unit, measure
+from app.core.context import NO_CONTEXT, ContextOptions
 from app.core.types import Chunk
 
 
@@ -33,18 +34,33 @@ def chunk_payload(chunks: list[Chunk], unit: Unit, tokenizer: str | None = None)
     }
 
 
-def chunking_result(name: str, chunker: Chunker, chunks: list[Chunk]) -> dict[str, Any]:
+def chunking_result(
+    name: str,
+    chunker: Chunker,
+    chunks: list[Chunk],
+    context: ContextOptions = NO_CONTEXT,
+    parents: list[Chunk] | None = None,
+) -> dict[str, Any]:
     """The body of a ``/chunking`` answer.
 
     Args:
         name: The strategy's API name.
         chunker: The strategy instance that made the chunks (its fields are the effective options).
         chunks: What it made.
+        context: The context options the chunks were made with (reported in ``params``).
+        parents: With ``parent_size``, the parents the chunks were cut inside.
 
     Returns:
-        chunks, metadata, strategy, params and count, in that order.
+        chunks, metadata, strategy, params and count, in that order, then
+        ``parents`` when there are any.
     """
-    params = chunker.params(chunks)
+    params = {**chunker.params(chunks), **context.params()}
     tokenizer = params.get("tokenizer")
-    body = chunk_payload(chunks, chunker.unit, tokenizer if isinstance(tokenizer, str) else None)
-    return {**body, "strategy": name, "params": params, "count": len(chunks)}
+    named = tokenizer if isinstance(tokenizer, str) else None
+    body = chunk_payload(chunks, chunker.unit, named)
+    result = {**body, "strategy": name, "params": params, "count": len(chunks)}
+    if parents is not None:
+        result["parents"] = [
+            {"start": p.start, "end": p.end, "size": measure(p.text, chunker.unit, named)} for p in parents
+        ]
+    return result

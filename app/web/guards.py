@@ -15,6 +15,8 @@ from typing import Any, Protocol
 
 from app.core import tokenizers
 from app.core.chunkers.base import Chunker, SizeBound, Unit
+from app.core.context import ContextOptions, InContext, chunk_in_context
+from app.core.structure import Structure
 from app.core.types import Chunk
 from app.ops.tracing import stage
 from app.web.errors import PayloadTooLarge, TooManyChunks
@@ -141,3 +143,25 @@ def chunk_within(chunker: Chunker, name: str, text: str, limit: int) -> list[Chu
         chunks = chunker.chunk(text)
     check_count(len(chunks), limit)
     return chunks
+
+
+def context_within(
+    chunker: Chunker,
+    name: str,
+    text: str,
+    limit: int,
+    context: ContextOptions,
+    structure: Structure | None,
+) -> InContext:
+    """:func:`chunk_within` with context: headings, table headers, parents and windows.
+
+    Raises:
+        TooManyChunks: As :func:`chunk_within` does (parents count too).
+        InvalidOptions: A ``parent_size`` not above the size bound, or a bound
+            with no room for a chunk beside its context.
+    """
+    check_chunk_bound((text,), chunker, limit)
+    with stage("split", strategy=name):
+        result = chunk_in_context(chunker, text, context, structure)
+    check_count(len(result.chunks), limit)
+    return result

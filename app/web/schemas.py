@@ -31,6 +31,7 @@ from app.core.chunkers import CHUNKERS
 from app.core.chunkers.base import ORDERS, broken_order
 from app.core.chunkers.semantic import SemanticOptions
 from app.core.chunkers.thresholds import ThresholdMethod
+from app.core.context import ContextOptions
 from app.core.retrieval import DEFAULT_METHOD, METHODS
 from app.web.errors import InvalidField, did_you_mean
 
@@ -106,6 +107,7 @@ def _strategy_model(name: str, cls: type) -> type[BaseModel]:
         text=(Text, Field(description="The text to split (UTF-8).")),
         strategy=_strategy_field(name),
         **option_fields(cls),
+        **option_fields(ContextOptions),
     )
 
 
@@ -126,6 +128,7 @@ def _batch_model(name: str, cls: type) -> type[BaseModel]:
         texts=(list[Text], Field(fail_fast=True, description="The texts to split (UTF-8), each on its own.")),
         strategy=_strategy_field(name),
         **option_fields(cls),
+        **option_fields(ContextOptions),
     )
 
 
@@ -442,8 +445,13 @@ class AnswerResponse(BaseModel):
 DEPRECATED_UNITS = ("sentence", "paragraph")
 
 
+#: The context options /semantic-chunking takes (its groups have no parents).
+SEMANTIC_CONTEXT_FIELDS = ("contextualize", "neighbours")
+
+
 def _semantic_options() -> dict[str, Any]:
-    fields = option_fields(SemanticOptions)
+    context = option_fields(ContextOptions)
+    fields = {**option_fields(SemanticOptions), **{k: context[k] for k in SEMANTIC_CONTEXT_FIELDS}}
     hint, info = fields["unit"]
     info.description = (
         f"{info.description} Deprecated: the values sentence and paragraph, the old spelling of split_by."
@@ -518,6 +526,14 @@ class SemanticChunkMetadata(BaseModel):
     size: Offset = Field(description="Length of the chunk in characters.")
     page: int | None = _PAGE
     last_page: int | None = _LAST_PAGE
+    headings: list[str] | None = Field(default=None, description="With context: the heading path.")
+    table_header: str | None = Field(default=None, description="The header of the table it starts in.")
+    context: str | None = Field(default=None, description="With contextualize: the heading path on one line.")
+    contextualized: str | None = Field(
+        default=None, description="With contextualize: context, a blank line, then the chunk."
+    )
+    window_start: Offset | None = Field(default=None, description="With neighbours: the window's start.")
+    window_end: Offset | None = Field(default=None, description="With neighbours: the window's end.")
 
 
 class InternalSimilarity(BaseModel):

@@ -86,6 +86,7 @@ def test_the_batch_command_uses_the_core_not_flask(path):
         "app.core.chunkers",
         "app.core.types",
         "app.core.serialize",
+        "app.core.context",
         "app.core.warmup",
         "app.core.documents",
         "app.core.tokenizers",

@@ -12,7 +12,7 @@ from app import create_app
 from app.core.chunkers import CHUNKERS, InvalidOptions
 from app.core.chunkers.recursive import RecursiveChunker
 from app.web.schemas import STRATEGY_MODELS
-from tests.helpers import assert_error
+from tests.helpers import NO_CONTEXT, assert_error
 
 TEXTS = [
     "Batches let a pipeline send many texts at once. Each one is chunked on its own.\n\n"
@@ -53,7 +53,10 @@ def test_results_follow_the_order_of_the_texts_with_their_options(client):
         ["first"],
         ["a b c", "d e f", "g h"],
     ]
-    assert all(r["params"] == {"chunk_size": 3, "chunk_overlap": 0, "unit": "words"} for r in body["results"])
+    assert all(
+        r["params"] == {"chunk_size": 3, "chunk_overlap": 0, "unit": "words", **NO_CONTEXT}
+        for r in body["results"]
+    )
 
 
 def test_default_strategy_and_empty_batch(client):

@@ -5,6 +5,7 @@ import io
 import pytest
 
 from app.core.chunkers import CHUNKERS
+from tests.helpers import NO_CONTEXT
 
 TEXT = "First paragraph, one sentence. Another sentence here.\n\nSecond paragraph is short."
 
@@ -29,7 +30,7 @@ def test_every_strategy_answers_with_offsets(client, name):
 def test_default_strategy_is_recursive_with_effective_params(client):
     body = client.post("/chunking", json={"text": TEXT}).get_json()
     assert body["strategy"] == "recursive"
-    assert body["params"] == {"chunk_size": 1000, "chunk_overlap": 0, "unit": "chars"}
+    assert body["params"] == {"chunk_size": 1000, "chunk_overlap": 0, "unit": "chars", **NO_CONTEXT}
     assert body["chunks"] == [TEXT]
     assert body["metadata"] == [{"start": 0, "end": len(TEXT), "size": len(TEXT)}]
 

@@ -81,7 +81,8 @@ def test_a_field_with_nothing_close_lists_the_strategys_options(client):
     )
     assert (
         error["message"]
-        == "unknown field 'colour'; strategy 'recursive' takes: chunk_size, chunk_overlap, unit, tokenizer"
+        == "unknown field 'colour'; strategy 'recursive' takes: chunk_size, chunk_overlap, unit, tokenizer,"
+        " contextualize, parent_size, neighbours"
     )
 
 

@@ -8,7 +8,7 @@ from app import create_app
 from app.core.chunkers.base import measure
 from app.web.openapi import DOCUMENT_MEDIA_TYPES
 from app.web.schemas import SemanticResponse
-from tests.helpers import assert_error
+from tests.helpers import NO_CONTEXT, assert_error
 
 BEES = "Bees make honey in the hive. The hive holds honey and bees."
 CHESS = "Chess is a board game. The chess board has squares."
@@ -266,6 +266,7 @@ def test_semantic_strategy_of_chunking(client):
         "max_chunk_size": None,
         "chunk_size": 1000,
         "chunk_overlap": 0,
+        **NO_CONTEXT,
     }
     # Sizes are characters, not words.
     assert [m["size"] for m in body["metadata"]] == [len(BEES), len(CHESS)]

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from tests.conftest import ROOT
-from tests.helpers import assert_error
+from tests.helpers import NO_CONTEXT, assert_error
 
 
 def sample(name: str) -> str:
@@ -50,6 +50,7 @@ def test_params_echo_the_new_options_with_defaults(client):
         "pack": True,
         "time_gap": None,
         "max_messages": None,
+        **NO_CONTEXT,
     }
     assert post(client, text="x", strategy="topic")["params"] == {
         "chunk_size": 1000,
@@ -57,6 +58,7 @@ def test_params_echo_the_new_options_with_defaults(client):
         "unit": "chars",
         "similarity": "tfidf",
         "segmentation": ["recursive"],
+        **NO_CONTEXT,
     }
 
 

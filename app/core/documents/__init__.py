@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -84,12 +85,15 @@ class Extraction:
         format: One of ``pdf``, ``docx``, ``html``, ``markdown``, ``text``.
         pages: The page spans, in order, for paged formats (PDF); empty otherwise.
         sha256: Hex SHA-256 of the uploaded bytes.
+        outline: The document's own outline (a PDF's bookmarks) as
+            ``(offset, level, title)``, in order; empty without one.
     """
 
     text: str
     format: str
     pages: tuple[PageSpan, ...]
     sha256: str
+    outline: tuple[tuple[int, int, str], ...] = ()
     _starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -141,10 +145,10 @@ def extract(
     fmt = binary_format(data)
     digest = hashlib.sha256(data).hexdigest()
     if fmt is not None:
-        pages = run_isolated(
+        pages, outline = run_isolated(
             fmt, data, max_pages=limits.max_pages, max_chars=limits.max_chars, sandbox=limits.sandbox
         )
-        return _joined(pages, fmt, digest)
+        return _joined(pages, fmt, digest, outline)
     if decode is None:
         if looks_binary(data):
             raise UnsupportedFormat(f"this file is binary data of an unknown format; {supported()}")
@@ -162,11 +166,23 @@ def _utf8(data: bytes) -> str:
         raise InvalidText(f"file is not valid UTF-8 (byte {exc.start})") from None
 
 
-def _joined(pages: list[str], fmt: str, digest: str) -> Extraction:
+def _joined(
+    pages: list[str], fmt: str, digest: str, outline: list[tuple[int, str, int]] | None = None
+) -> Extraction:
     if fmt not in PAGED:
         return Extraction(pages[0], fmt, (), digest)
     spans, start = [], 0
     for number, page in enumerate(pages, start=1):
         spans.append(PageSpan(number, start, start + len(page)))
         start += len(page) + 1
-    return Extraction("\f".join(pages), fmt, tuple(spans), digest)
+    placed = tuple(_place(entry, pages, spans) for entry in outline or ())
+    return Extraction("\f".join(pages), fmt, tuple(spans), digest, placed)
+
+
+def _place(entry: tuple[int, str, int], pages: list[str], spans: list[PageSpan]) -> tuple[int, int, str]:
+    """An outline entry at its offset: the line of its page that starts with its title, or the page start."""
+    level, title, index = entry
+    words = title.split()
+    pattern = r"^[ \t]*" + r"\s+".join(re.escape(w) for w in words) if words else None
+    found = re.search(pattern, pages[index], re.MULTILINE | re.IGNORECASE) if pattern else None
+    return (spans[index].start + (found.start() if found else 0), level, title)

@@ -46,8 +46,12 @@ _idle: dict[int, list[subprocess.Popen[bytes]]] = {}
 _lock = threading.Lock()
 
 
-def run_isolated(fmt: str, data: bytes, *, max_pages: int, max_chars: int, sandbox: Sandbox) -> list[str]:
-    """Extract ``data`` (``pdf`` or ``docx``) in a child process; the pages' texts.
+def run_isolated(
+    fmt: str, data: bytes, *, max_pages: int, max_chars: int, sandbox: Sandbox
+) -> tuple[list[str], list[tuple[int, str, int]]]:
+    """Extract ``data`` (``pdf`` or ``docx``) in a child process; the pages' texts and the outline.
+
+    The outline is ``(level, title, page index)`` entries (PDF bookmarks; empty without any).
 
     Raises:
         UnreadableDocument: The document cannot be read, or reading it took too long or too much memory.
@@ -69,7 +73,9 @@ def run_isolated(fmt: str, data: bytes, *, max_pages: int, max_chars: int, sandb
     return _result(fmt, answer, sandbox)
 
 
-def _result(fmt: str, answer: dict[str, object], sandbox: Sandbox) -> list[str]:
+def _result(
+    fmt: str, answer: dict[str, object], sandbox: Sandbox
+) -> tuple[list[str], list[tuple[int, str, int]]]:
     error, message = answer.get("error"), str(answer.get("message", ""))
     if error == "too_large":
         raise DocumentTooLarge(message)
@@ -80,7 +86,13 @@ def _result(fmt: str, answer: dict[str, object], sandbox: Sandbox) -> list[str]:
     pages = answer.get("pages")
     if not isinstance(pages, list):
         raise UnreadableDocument(f"the {fmt.upper()} reader answered out of turn; please send the file again")
-    return [str(page) for page in pages]
+    outline = answer.get("outline")
+    entries = [
+        (int(e[0]), str(e[1]), int(e[2]))
+        for e in (outline if isinstance(outline, list) else ())
+        if isinstance(e, list) and len(e) == 3
+    ]
+    return [str(page) for page in pages], entries
 
 
 def _memory_message(fmt: str, sandbox: Sandbox) -> str:

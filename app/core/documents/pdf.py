@@ -26,8 +26,23 @@ _BROKEN = re.compile(r"(\w+)\x02(\w+)")
 _WORD = re.compile(r"\w+(?:-\w+)*")
 
 
+#: Most outline entries read; a longer outline is cut there (its first entries stay).
+MAX_OUTLINE_ENTRIES = 2000
+_MAX_TITLE_CHARS = 300
+
+#: An outline entry: its level (1 for the top), its title, the index of its page (from 0).
+OutlineEntry = tuple[int, str, int]
+
+
 def pdf_pages(data: bytes, *, max_pages: int, max_chars: int) -> list[str]:
-    r"""The text of each page of a PDF.
+    r"""The text of each page of a PDF."""
+    return pdf_text_and_outline(data, max_pages=max_pages, max_chars=max_chars)[0]
+
+
+def pdf_text_and_outline(
+    data: bytes, *, max_pages: int, max_chars: int
+) -> tuple[list[str], list[OutlineEntry]]:
+    r"""The text of each page of a PDF, and its outline (bookmarks) when it has one.
 
     Args:
         data: The PDF's bytes.
@@ -35,7 +50,8 @@ def pdf_pages(data: bytes, *, max_pages: int, max_chars: int) -> list[str]:
         max_chars: Most characters of text in all; more is refused when reached.
 
     Returns:
-        One string per page (empty for a page without text), lines ending in ``\n``.
+        One string per page (empty for a page without text), lines ending in
+        ``\n``; and the outline entries that point at a page, in order.
 
     Raises:
         UnreadableDocument: Damaged, encrypted, or without any text layer.
@@ -60,12 +76,30 @@ def pdf_pages(data: bytes, *, max_pages: int, max_chars: int) -> list[str]:
                     f"this PDF has over {max_chars} characters of text; the limit is {max_chars}"
                 )
             pages.append(text)
+        outline = _outline(document, count)
     finally:
         document.close()
     pages = _rejoin(pages)
     if not any(page.strip() for page in pages):
         raise UnreadableDocument("this PDF has no text layer (a scan?); OCR is not supported")
-    return pages
+    return pages, outline
+
+
+def _outline(document: object, count: int) -> list[OutlineEntry]:
+    """The outline entries with a title and a page in the document, at most MAX_OUTLINE_ENTRIES."""
+    entries: list[OutlineEntry] = []
+    try:
+        for item in document.get_toc(max_depth=6):  # type: ignore[attr-defined]
+            dest = item.get_dest()
+            index = dest.get_index() if dest is not None else None
+            title = " ".join(_clean(item.get_title() or "").split())[:_MAX_TITLE_CHARS]
+            if title and index is not None and 0 <= index < count:
+                entries.append((item.level + 1, title, index))
+            if len(entries) >= MAX_OUTLINE_ENTRIES:
+                break
+    except Exception:  # noqa: BLE001 - a damaged outline costs the headings, never the text
+        return []
+    return entries
 
 
 def _clean(text: str) -> str:

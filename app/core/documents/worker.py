@@ -2,7 +2,8 @@
 
 A request is a JSON line ``{"format", "size", "max_pages", "max_chars"}``
 followed by ``size`` bytes of the document; the answer is one JSON line,
-``{"pages": [...]}`` or ``{"error": "unreadable"|"too_large", "message"}``.
+``{"pages": [...], "outline": [[level, title, page index], ...]}`` (a
+DOCX has no outline: its headings are in its Markdown) or ``{"error": "unreadable"|"too_large", "message"}``.
 The process caps its own address space at start, so a decompression bomb
 ends in a MemoryError or in PDFium aborting this process, never the server.
 """
@@ -20,12 +21,13 @@ from app.core.documents.errors import DocumentTooLarge, UnreadableDocument
 def handle(header: dict[str, object], data: bytes) -> dict[str, object]:
     """Extract one document and describe the outcome as a JSON-ready dict."""
     from app.core.documents.docx import docx_markdown
-    from app.core.documents.pdf import pdf_pages
+    from app.core.documents.pdf import pdf_text_and_outline
 
     max_pages, max_chars = int(header["max_pages"]), int(header["max_chars"])  # type: ignore[call-overload]
     try:
         if header["format"] == "pdf":
-            return {"pages": pdf_pages(data, max_pages=max_pages, max_chars=max_chars)}
+            pages, outline = pdf_text_and_outline(data, max_pages=max_pages, max_chars=max_chars)
+            return {"pages": pages, "outline": outline}
         return {"pages": [docx_markdown(data, max_chars=max_chars)]}
     except DocumentTooLarge as exc:
         return {"error": "too_large", "message": exc.message}

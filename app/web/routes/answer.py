@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 
 from app.core import retrieval
 from app.core.chunkers import CHUNKERS
+from app.core.context import CONTEXT_FIELDS
 from app.core.index_cache import IndexCache
 from app.core.types import Chunk
 from app.ops.observability import note_work
@@ -101,7 +102,7 @@ def chunk_text(request: Any, config: Mapping[str, Any]) -> list[Chunk]:
     if "chunk_size" in STRATEGY_MODELS[request.strategy].model_fields:
         fields.setdefault("chunk_size", ANSWER_CHUNK_SIZE)
     options = validate(ChunkRequest, fields, strict=True, tagged=True).model_dump(
-        exclude={"text", "strategy"}
+        exclude={"text", "strategy", *CONTEXT_FIELDS}
     )
     chunker = CHUNKERS[request.strategy](**options)
     return chunk_within(chunker, request.strategy, request.text, config["MAX_ANSWER_CHUNKS"])

@@ -9,10 +9,17 @@ from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
 from app.core.chunkers import CHUNKERS
+from app.core.context import (
+    CONTEXT_FIELDS,
+    ContextOptions,
+    check_parent_size,
+    chunk_in_context,
+    structure_for,
+)
 from app.core.serialize import chunking_result
 from app.ops.observability import note_work
-from app.web.documents import with_document
-from app.web.guards import check_chunk_bound, check_text, check_texts, chunk_within
+from app.web.documents import current_document, with_document
+from app.web.guards import check_chunk_bound, check_text, check_texts, context_within
 from app.web.inputs import JSON, MULTIPART, TEXT, read_fields
 from app.web.openapi import INCLUDE_TEXT, Operation
 from app.web.schemas import (
@@ -30,11 +37,18 @@ bp = Blueprint("chunking", __name__)
 
 
 def run_strategy(name: str, options: dict[str, Any], text: str, config: Mapping[str, Any]) -> dict[str, Any]:
-    """Chunk ``text`` with strategy ``name`` within the configured limits."""
+    """Chunk ``text`` with strategy ``name`` within the configured limits, with the context asked for."""
+    context = take_context(options)
     chunker = CHUNKERS[name](**options)
-    chunks = chunk_within(chunker, name, text, config["MAX_CHUNKS"])
-    note_work(strategy=name, input_chars=len(text), chunks=len(chunks))
-    return chunking_result(name, chunker, chunks)
+    structure = structure_for(name, text, context, current_document())
+    result = context_within(chunker, name, text, config["MAX_CHUNKS"], context, structure)
+    note_work(strategy=name, input_chars=len(text), chunks=len(result.chunks))
+    return chunking_result(name, chunker, result.chunks, context, result.parents)
+
+
+def take_context(options: dict[str, Any]) -> ContextOptions:
+    """Take the context options out of a request's options (the rest are the strategy's)."""
+    return ContextOptions(**{name: options.pop(name) for name in CONTEXT_FIELDS if name in options})
 
 
 def run_batch(
@@ -46,12 +60,17 @@ def run_batch(
         ``{"results": [...]}``, ``results[i]`` being what :func:`run_strategy` gives for ``texts[i]``.
     """
     check_texts(texts, config)
+    context = take_context(options)
     chunker = CHUNKERS[name](**options)
+    check_parent_size(context, chunker)
     limit = config["MAX_CHUNKS"]
     check_chunk_bound(texts, chunker, limit)
-    results = each_text(
-        texts, lambda text: chunking_result(name, chunker, chunker.chunk(text)), _count, limit
-    )
+
+    def one(text: str) -> dict[str, Any]:
+        result = chunk_in_context(chunker, text, context, structure_for(name, text, context))
+        return chunking_result(name, chunker, result.chunks, context, result.parents)
+
+    results = each_text(texts, one, _count, limit)
     total = sum(map(_count, results))
     note_work(strategy=name, input_chars=sum(map(len, texts)), chunks=total, texts=len(texts))
     return {"results": results}

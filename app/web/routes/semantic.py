@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
-from app.core.chunkers.base import Unit, measure
-from app.core.chunkers.semantic import SemanticAnalysis, SemanticOptions, analyze
+from app.core.chunkers.base import InvalidOptions, Unit, measure
+from app.core.chunkers.semantic import SemanticAnalysis, SemanticOptions, analyze, ceiling
+from app.core.context import NO_CONTEXT, ContextOptions, add_context, context_room, structure_for
+from app.core.structure import Structure
+from app.core.types import Chunk
 from app.ops.observability import note_work
 from app.ops.tracing import stage
-from app.web.documents import with_document
+from app.web.documents import current_document, with_document
 from app.web.guards import check_chunk_bound, check_count, check_text, check_texts
 from app.web.inputs import JSON, MULTIPART, TEXT, read_fields
 from app.web.openapi import INCLUDE_TEXT, Operation
 from app.web.schemas import (
+    SEMANTIC_CONTEXT_FIELDS,
     SemanticBatchRequest,
     SemanticChunkingRequest,
     SemanticChunkingResponse,
@@ -51,14 +56,22 @@ def _choices(analysis: SemanticAnalysis) -> list[dict[str, Any]]:
     return [{"threshold": t, "groups": n} for t, n in sorted(set(choices))]
 
 
-def semantic_payload(text: str, analysis: SemanticAnalysis, options: SemanticOptions) -> dict[str, Any]:
+def semantic_payload(
+    text: str,
+    analysis: SemanticAnalysis,
+    options: SemanticOptions,
+    context: ContextOptions = NO_CONTEXT,
+    structure: Structure | None = None,
+) -> dict[str, Any]:
     """Serialise an analysis in the documented order; sizes are in the options' unit."""
     spans = [analysis.span(g) for g in analysis.groups]
     unit: Unit = "tokens" if options.unit == "tokens" else "words" if options.unit == "words" else "chars"
+    groups = add_context([Chunk.from_span(text, s, e) for s, e in spans], context, structure)
     return {
-        "chunks": [text[s:e] for s, e in spans],
+        "chunks": [c.text for c in groups],
         "metadata": [
-            {"start": s, "end": e, "size": measure(text[s:e], unit, options.tokenizer)} for s, e in spans
+            {"start": c.start, "end": c.end, "size": measure(c.text, unit, options.tokenizer), **c.meta}
+            for c in groups
         ],
         "initial_chunks": [text[s:e] for s, e in analysis.units],
         "similarity": options.similarity,
@@ -93,7 +106,11 @@ def analyze_batch(batch: Any, config: Mapping[str, Any]) -> dict[str, Any]:
         ``{"results": [...]}``, ``results[i]`` being what a request with ``texts[i]`` gives.
     """
     check_texts(batch.texts, config)
-    options = SemanticOptions(**batch.model_dump(exclude={"texts"}))
+    context = ContextOptions(contextualize=batch.contextualize, neighbours=batch.neighbours)
+    options = SemanticOptions(**batch.model_dump(exclude={"texts", *SEMANTIC_CONTEXT_FIELDS}))
+    structures = [structure_for("semantic", t, context) if context.active else None for t in batch.texts]
+    if context.contextualize:
+        options = with_room_for_context(options, structures)
     limit = config["MAX_CHUNKS"]
     check_chunk_bound(batch.texts, options, limit)  # type: ignore[arg-type]  # unit: a size unit once resolved
     analyses = each_text(
@@ -106,7 +123,12 @@ def analyze_batch(batch: Any, config: Mapping[str, Any]) -> dict[str, Any]:
     )
     groups = sum(len(a.groups) for a in analyses)
     note_work(strategy="semantic", input_chars=sum(map(len, batch.texts)), chunks=groups, texts=len(analyses))
-    return {"results": [semantic_payload(t, a, options) for t, a in zip(batch.texts, analyses, strict=True)]}
+    return {
+        "results": [
+            semantic_payload(text, analysis, options, context, structure)
+            for text, analysis, structure in zip(batch.texts, analyses, structures, strict=True)
+        ]
+    }
 
 
 @bp.post("/semantic-chunking")
@@ -118,10 +140,39 @@ def semantic_chunking() -> ResponseReturnValue:
         return jsonify(analyze_batch(validate(SemanticBatchRequest, fields, strict=True), config))
     request = validate(SemanticRequest, fields, strict=typed)
     check_text(request.text, config)
-    options = SemanticOptions(**request.model_dump(exclude={"text"}))
+    context = ContextOptions(contextualize=request.contextualize, neighbours=request.neighbours)
+    options = SemanticOptions(**request.model_dump(exclude={"text", *SEMANTIC_CONTEXT_FIELDS}))
+    structure = structure_for("semantic", request.text, context, current_document())
+    if context.contextualize:
+        options = with_room_for_context(options, [structure])
     analysis = analyze_within(request.text, options, config["MAX_CHUNKS"])
     note_work(strategy="semantic", input_chars=len(request.text), chunks=len(analysis.groups))
-    return jsonify(with_document(semantic_payload(request.text, analysis, options)))
+    payload = semantic_payload(request.text, analysis, options, context, structure)
+    return jsonify(with_document(payload))
+
+
+def with_room_for_context(options: SemanticOptions, structures: list[Structure | None]) -> SemanticOptions:
+    """Lower ``max_chunk_size`` by the longest context, so that every contextualized group fits it.
+
+    Groups are cut by thresholds, not re-cut one by one, so the room is left
+    for the longest heading path (and table header) the text has.
+
+    Raises:
+        InvalidOptions: When no room is left, naming ``max_chunk_size``.
+    """
+    unit = "tokens" if options.unit == "tokens" else "words" if options.unit == "words" else "chars"
+    room = max((context_room(s, unit, options.tokenizer) for s in structures), default=0)
+    if not room:
+        return options
+    bound = ceiling(options)
+    least = max(options.min_chunk_size or 1, 1)
+    if bound - room < least:
+        raise InvalidOptions(
+            "max_chunk_size",
+            f"max_chunk_size {bound} leaves no room for the longest context ({room} {unit}); "
+            "raise max_chunk_size or leave contextualize out",
+        )
+    return dataclasses.replace(options, max_chunk_size=bound - room)
 
 
 def _option_schemas() -> dict[str, Any]:
