@@ -292,9 +292,9 @@ def _fit_context(
 ) -> list[Chunk]:
     """The chunks with their context; where chunk and context exceed the bound, cut again.
 
-    A run of neighbouring chunks that do not fit (the rows of a long table,
-    say) is cut again as one span, so the pieces are packed as fully as the
-    room beside the context allows.
+    A run of neighbouring chunks that do not fit and share their context (the
+    rows of a long table, say) is cut again as one span, so the pieces are
+    packed as fully as the room beside that context allows.
     """
     bound = chunker.max_size()
     unit = chunker.unit
@@ -312,7 +312,7 @@ def _fit_context(
             if size(piece) <= bound.size:
                 done.append(piece)
                 joins = False
-            elif joins and runs[-1][-1].meta.get("parent") == piece.meta.get("parent"):
+            elif joins and _same_place(runs[-1][-1], piece):
                 runs[-1].append(piece)
             else:
                 runs.append([piece])
@@ -335,6 +335,11 @@ def _fit_context(
             recut = _inside(remake(room, overlap if overlap < room else 0), text, span, keep)
             pieces.extend(_with_structure(c, structure) if structure else _inherit(c, span) for c in recut)
     return [_contextualized(c) for c in done]
+
+
+def _same_place(previous: Chunk, piece: Chunk) -> bool:
+    """Whether two neighbouring chunks share their parent and their context, so one room fits both."""
+    return previous.meta.get("parent") == piece.meta.get("parent") and _prefix(previous) == _prefix(piece)
 
 
 def _inherit(chunk: Chunk, outer: Chunk) -> Chunk:

@@ -331,7 +331,10 @@
     const unit =
       effective.unit === "tokens" ? `tokens (${effective.tokenizer})` : effective.unit === "words" ? "words" : "chars";
     const semantic = Array.isArray(data.similarities) ? data : null;
-    state.result = { text, chars: codePoints(text), strategy, chunks: data.chunks, metadata: data.metadata, unit, semantic };
+    state.result = {
+      text, chars: codePoints(text), strategy, chunks: data.chunks, metadata: data.metadata, unit, semantic,
+      parents: data.parents || null,
+    };
     clearAnswer();
     const count = data.chunks.length;
     const params = Object.entries(data.params || {}).map(([k, v]) => el("code", {}, `${k}=${JSON.stringify(v)}`));
@@ -485,8 +488,16 @@
       const [first, last] = pagesOf(doc, meta.start, meta.end);
       lines.push(first === last ? `page ${first} of ${doc.name}` : `pages ${first}–${last} of ${doc.name}`);
     }
+    const parents = state.result.parents;
     for (const [key, value] of Object.entries(meta)) {
-      if (!["start", "end", "size"].includes(key)) lines.push(`${key}: ${JSON.stringify(value)}`);
+      if (["start", "end", "size", "context", "contextualized", "window_end"].includes(key)) continue;
+      if (key === "headings") lines.push(`section: ${value.length ? value.join(" › ") : "(before the first heading)"}`);
+      else if (key === "table_header") lines.push(`table header: ${value.split("\n")[0]}`);
+      else if (key === "parent" && parents && parents[value]) {
+        const p = parents[value];
+        lines.push(`parent ${value}: offsets ${p.start}–${p.end}, size ${p.size} ${unit}`);
+      } else if (key === "window_start") lines.push(`window: offsets ${value}–${meta.window_end}`);
+      else lines.push(`${key}: ${JSON.stringify(value)}`);
     }
     return lines;
   }

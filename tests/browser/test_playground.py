@@ -184,6 +184,35 @@ def test_hovering_a_chunk_shows_its_index_offsets_and_size(page: Playground) -> 
     assert f"size {meta['size']} chars" in tip.text
 
 
+def test_hovering_shows_the_section_table_header_and_parent(page: Playground) -> None:
+    rows = "\n".join(f"| station {i} | {i}.25 m |" for i in range(30))
+    text = f"# Survey\n\n## Depths\n\n| station | depth |\n|---|---|\n{rows}\n"
+    page.set_text(text)
+    page.choose("markdown")
+    page.option("chunk_size", "120")
+    page.option("parent_size", "400")
+    page.find("#opt-contextualize").click()
+    assert page.run() == "idle"
+    body = {
+        "text": text,
+        "strategy": "markdown",
+        "chunk_size": 120,
+        "parent_size": 400,
+        "contextualize": True,
+    }
+    _, expected = page.api("/chunking", body)
+    assert page.drawn_chunks() == list(range(expected["count"]))
+    last = expected["count"] - 1
+    meta = expected["metadata"][last]
+    parent = expected["parents"][meta["parent"]]
+    ActionChains(page.driver).move_to_element(page.find(f"#view .seg[data-c='{last}']")).perform()
+    tip = page.find("#tip")
+    page.wait(lambda d: tip.is_displayed())
+    assert "section: Survey › Depths" in tip.text
+    assert "table header: | station | depth |" in tip.text
+    assert f"parent {meta['parent']}: offsets {parent['start']}–{parent['end']}" in tip.text
+
+
 def test_narrow_screen_has_no_sideways_scroll(page: Playground) -> None:
     page.open(390, 844)
     page.set_text(SAMPLE)
