@@ -344,11 +344,16 @@ ANSWER_CHUNK_SIZE = 800
 MAX_QUESTION_CHARS = 10_000
 
 
+#: The context options /answer takes with `text`: where the answer sits, not how chunks are ranked.
+ANSWER_CONTEXT_FIELDS = ("parent_size", "neighbours")
+
+
 def _any_strategy_options() -> dict[str, Any]:
     hints: dict[str, list[Any]] = {}
     docs: dict[str, str | None] = {}
-    for cls in CHUNKERS.values():
-        for name, (hint, info) in option_fields(cls).items():
+    context = {k: v for k, v in option_fields(ContextOptions).items() if k in ANSWER_CONTEXT_FIELDS}
+    for declared in [option_fields(cls) for cls in CHUNKERS.values()] + [context]:
+        for name, (hint, info) in declared.items():
             hints.setdefault(name, []).append(hint)
             docs.setdefault(name, info.description)
     # Described here with every strategy's types; checked once, by the chosen
@@ -414,6 +419,21 @@ class RankedChunk(BaseModel):
     score: float = Field(description="Relevance, rounded to 4 decimals; higher is better.")
 
 
+class AnswerParent(BaseModel):
+    """The parent chunk that holds the answer."""
+
+    index: int = Field(description="Index of the parent among the parents of `text`.")
+    start: int = Field(description="Offset of the parent's first character in `text`.")
+    end: int = Field(description="Offset one past its last character.")
+
+
+class AnswerWindow(BaseModel):
+    """The answer with its neighbouring chunks: text[start:end]."""
+
+    start: int = Field(description="Start of the chunk `neighbours` before the answer.")
+    end: int = Field(description="End of the chunk `neighbours` after the answer.")
+
+
 class AnswerResponse(BaseModel):
     """The chunk that best answers the question, and the evidence."""
 
@@ -433,6 +453,12 @@ class AnswerResponse(BaseModel):
     method: str = Field(description="The relevance method used.")
     ranking: list[RankedChunk] = Field(
         description="Up to `top_k` chunks sharing a term with the question, best first, whatever `min_score`."
+    )
+    parent: AnswerParent | None = Field(
+        default=None, description="With parent_size: the parent holding the answer (null when not found)."
+    )
+    window: AnswerWindow | None = Field(
+        default=None, description="With neighbours: the answer's window in `text` (null when not found)."
     )
     answer_page: int | None = Field(default=None, description="With a PDF upload: the answer's first page.")
     answer_last_page: int | None = Field(default=None, description="With a PDF upload: its last page.")

@@ -330,8 +330,10 @@ def test_openapi_describes_answer(client):
     assert {"question", "chunks", "text", "top_k", "method", "min_score", "chunk_size"} <= set(
         schemas["AnswerRequest"]["properties"]
     )
-    # The last four come only with a document upload.
+    # parent and window come only when asked for; the last four only with a document upload.
     assert list(schemas["AnswerResponse"]["properties"]) == KEYS + [
+        "parent",
+        "window",
         "answer_page",
         "answer_last_page",
         "document",

@@ -138,3 +138,26 @@ def test_a_docx_upload_contextualized_with_any_strategy(client):
     assert body["document"]["format"] == "docx"
     assert any(m["context"] for m in body["metadata"])
     assert all(len(m["contextualized"]) <= 200 for m in body["metadata"])
+
+
+def test_answer_reports_its_parent_and_window_when_asked(client):
+    text = (ROOT / "samples" / "article.txt").read_text()
+    body = {"question": "What does overlap cost?", "text": text, "strategy": "recursive", "chunk_size": 300}
+    plain = client.post("/answer", json=body).get_json()
+    assert "parent" not in plain and "window" not in plain
+    asked = client.post("/answer", json={**body, "parent_size": 1200, "neighbours": 1}).get_json()
+    chunked = chunking(
+        client, text=text, strategy="recursive", chunk_size=300, parent_size=1200, neighbours=1
+    )
+    i = asked["chunk_index"]
+    meta = chunked["metadata"][i]
+    assert (asked["answer_start"], asked["answer_end"]) == (meta["start"], meta["end"])
+    parent = chunked["parents"][meta["parent"]]
+    assert asked["parent"] == {"index": meta["parent"], "start": parent["start"], "end": parent["end"]}
+    assert asked["window"] == {"start": meta["window_start"], "end": meta["window_end"]}
+    assert asked["parent"]["start"] <= asked["answer_start"] < asked["answer_end"] <= asked["parent"]["end"]
+
+
+def test_answer_refuses_context_options_without_text(client):
+    response = client.post("/answer", json={"question": "q", "chunks": ["a"], "parent_size": 900})
+    assert_error(response, 400, "invalid_field", "parent_size")

@@ -11,14 +11,13 @@ from flask.typing import ResponseReturnValue
 
 from app.core import retrieval
 from app.core.chunkers import CHUNKERS
-from app.core.context import CONTEXT_FIELDS
+from app.core.context import CONTEXT_FIELDS, ContextOptions, InContext, structure_for
 from app.core.index_cache import IndexCache
-from app.core.types import Chunk
 from app.ops.observability import note_work
 from app.ops.tracing import stage
-from app.web.documents import with_document
+from app.web.documents import current_document, with_document
 from app.web.errors import InvalidField, PayloadTooLarge
-from app.web.guards import check_text, chunk_within
+from app.web.guards import check_text, context_within
 from app.web.index_store import TieredIndexes, shared_store
 from app.web.inputs import JSON, MULTIPART, read_fields
 from app.web.openapi import INCLUDE_TEXT, Operation
@@ -88,8 +87,11 @@ def check_chunks(chunks: list[str], config: Mapping[str, Any]) -> None:
         )
 
 
-def chunk_text(request: Any, config: Mapping[str, Any]) -> list[Chunk]:
+def chunk_text(request: Any, config: Mapping[str, Any]) -> InContext:
     """Chunk the request's ``text`` as POST /chunking would, with /answer's defaults.
+
+    ``parent_size`` and ``neighbours`` cut parents and give windows as they
+    do there; they change where the answer is said to sit, not the ranking.
 
     Raises:
         PayloadTooLarge: When the text is over ``MAX_TEXT_CHARS``.
@@ -104,16 +106,26 @@ def chunk_text(request: Any, config: Mapping[str, Any]) -> list[Chunk]:
     options = validate(ChunkRequest, fields, strict=True, tagged=True).model_dump(
         exclude={"text", "strategy", *CONTEXT_FIELDS}
     )
+    context = ContextOptions(parent_size=request.parent_size, neighbours=request.neighbours or 0)
     chunker = CHUNKERS[request.strategy](**options)
-    return chunk_within(chunker, request.strategy, request.text, config["MAX_ANSWER_CHUNKS"])
+    structure = structure_for(request.strategy, request.text, context, current_document())
+    return context_within(
+        chunker, request.strategy, request.text, config["MAX_ANSWER_CHUNKS"], context, structure
+    )
 
 
 def answer_payload(
-    result: retrieval.Answer, chunks: list[str], method: str, spans: list[tuple[int, int]] | None
+    result: retrieval.Answer,
+    chunks: list[str],
+    method: str,
+    spans: list[tuple[int, int]] | None,
+    placed: InContext | None = None,
 ) -> dict[str, Any]:
     """Serialise an answer in the documented shape, scores rounded to 4 decimals.
 
-    ``spans`` are the chunks' offsets in the request's ``text``, when it gave one.
+    ``spans`` are the chunks' offsets in the request's ``text``, when it gave
+    one; ``placed``, the chunks with their parents and windows, adds
+    ``parent`` and ``window`` when the request asked for them.
     """
     sentence = result.sentence
     found = result.chunk_index
@@ -130,7 +142,26 @@ def answer_payload(
         "sentence_end": sentence.end if sentence else None,
         "method": method,
         "ranking": [{"index": r.index, "score": round(r.score, SCORE_DECIMALS)} for r in result.ranking],
+        **_placement(placed, found),
     }
+
+
+def _placement(placed: InContext | None, found: int | None) -> dict[str, Any]:
+    """``parent`` and ``window`` of the answer, for the requests that asked for them."""
+    if placed is None:
+        return {}
+    out: dict[str, Any] = {}
+    meta = placed.chunks[found].meta if found is not None else None
+    if placed.parents is not None:
+        index = meta.get("parent") if meta else None
+        if isinstance(index, int):
+            parent = placed.parents[index]
+            out["parent"] = {"index": index, "start": parent.start, "end": parent.end}
+        else:
+            out["parent"] = None
+    if placed.chunks and "window_start" in placed.chunks[0].meta:
+        out["window"] = {"start": meta["window_start"], "end": meta["window_end"]} if meta else None
+    return out
 
 
 class Candidates(NamedTuple):
@@ -139,6 +170,7 @@ class Candidates(NamedTuple):
     texts: list[str]
     spans: list[tuple[int, int]] | None
     figures: Mapping[str, str | int]
+    placed: InContext | None = None
 
 
 def candidate_chunks(request: Any, config: Mapping[str, Any]) -> Candidates:
@@ -148,9 +180,13 @@ def candidate_chunks(request: Any, config: Mapping[str, Any]) -> Candidates:
         check_chunks(request.chunks, config)
         figures = {"input_chars": sum(map(len, request.chunks)), "chunks": len(request.chunks)}
         return Candidates(request.chunks, None, figures)
-    chunks = chunk_text(request, config)
+    placed = chunk_text(request, config)
+    chunks = placed.chunks
     figures = {"strategy": request.strategy, "input_chars": len(request.text), "chunks": len(chunks)}
-    return Candidates([c.text for c in chunks], [(c.start, c.end) for c in chunks], figures)
+    asked = request.parent_size is not None or bool(request.neighbours)
+    return Candidates(
+        [c.text for c in chunks], [(c.start, c.end) for c in chunks], figures, placed if asked else None
+    )
 
 
 def fit(chunks: list[str], method: retrieval.Method) -> retrieval.Index:
@@ -164,7 +200,7 @@ def answer() -> ResponseReturnValue:
     """Rank the chunks (or the chunks of ``text``) for the question; answer with the best and its evidence."""
     fields, typed = read_fields((JSON, MULTIPART))
     request = validate(AnswerRequest, fields, strict=typed)
-    chunks, spans, figures = candidate_chunks(request, current_app.config)
+    chunks, spans, figures, placed = candidate_chunks(request, current_app.config)
     method = request.method
     key = retrieval.fingerprint(chunks, method)
     index, found = index_cache().get_or_fit(key, lambda: fit(chunks, method))
@@ -173,7 +209,7 @@ def answer() -> ResponseReturnValue:
             index, request.question, chunks, top_k=request.top_k, min_score=request.min_score
         )
     note_work(answer_method=method, cache="miss" if found == "fit" else "hit", cache_level=found, **figures)
-    return jsonify(with_document(answer_payload(result, chunks, method, spans)))
+    return jsonify(with_document(answer_payload(result, chunks, method, spans, placed)))
 
 
 def _option_schemas() -> dict[str, Any]:
