@@ -38,7 +38,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from benchmarks.corpus import LAYOUTS, prose, source_files
+from benchmarks.corpus import LAYOUTS, distinct_prose, prose, source_files
 
 MB = 1_000_000
 WARM_UP_CHARS = 20_000
@@ -151,32 +151,6 @@ def _print(results: dict[int, dict[str, Any]], repeat: int, layout: str) -> None
     print()
 
 
-def unique_prose(size: int) -> str:
-    """About ``size`` characters of real prose in which no paragraph occurs twice.
-
-    The licence texts of ``benchmarks.corpus`` once each, then Git's release
-    notes (``/usr/share/doc/git/RelNotes``, GPL-2.0) in version order; a
-    paragraph already seen (maintenance releases repeat items) is skipped.
-    """
-    from pathlib import Path
-
-    paths = [*source_files(), *sorted(Path("/usr/share/doc/git/RelNotes").glob("*.txt"))]
-    seen: set[str] = set()
-    parts: list[str] = []
-    total = 0
-    for path in paths:
-        for paragraph in path.read_text(encoding="utf-8", errors="replace").split("\n\n"):
-            key = " ".join(paragraph.split())
-            if not key or key in seen:
-                continue
-            seen.add(key)
-            parts.append(paragraph.strip("\n"))
-            total += len(parts[-1]) + 2
-            if total >= size:
-                return "\n\n".join(parts)[:size]
-    raise FileNotFoundError(f"only {total} characters of distinct prose on this machine")
-
-
 def http_figures(size: int, repeat: int) -> list[str]:
     """/semantic-chunking over HTTP on a live gunicorn: cold and warm seconds, and worker memory."""
     import tempfile
@@ -184,7 +158,7 @@ def http_figures(size: int, repeat: int) -> list[str]:
 
     from benchmarks.httpload import rss_mib, start, stop
 
-    text = unique_prose(size)
+    text = distinct_prose(size)
     lines = [f"\n### Over HTTP: {len(text):,} characters of distinct prose\n"]
     with tempfile.TemporaryDirectory() as tmp:
         # Memory: a worker that has loaded nothing, then after its first embeddings request.
@@ -236,7 +210,7 @@ def langchain_wordllama(size: int, repeat: int) -> str:
     """LangChain's SemanticChunker at its defaults over the same WordLlama vectors, in process."""
     from benchmarks.tfidf_embeddings import langchain_wordllama_chunker, no_simsimd_lookup
 
-    text = unique_prose(size)
+    text = distinct_prose(size)
     chunker = langchain_wordllama_chunker()
     with no_simsimd_lookup():
         chunker.split_text(text[:WARM_UP_CHARS])

@@ -69,14 +69,11 @@
     }
   }
 
-  async function post(path, payload) {
+  /** POST a body (JSON text or a form) and return the JSON answer; errors become ApiErrors. */
+  async function send(path, body, headers = {}) {
     let response;
     try {
-      response = await fetch(path, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: payload,
-      });
+      response = await fetch(path, { method: "POST", headers: { Accept: "application/json", ...headers }, body });
     } catch (err) {
       throw new ApiError({ status: 0, code: "network_error", message: `Could not reach the service: ${err.message}` });
     }
@@ -93,6 +90,10 @@
       code: "http_error",
       message: `${path} answered ${response.status} ${response.statusText || ""} without a JSON error body.`,
     });
+  }
+
+  function post(path, payload) {
+    return send(path, payload, { "Content-Type": "application/json" });
   }
 
   function hasEndpoint(name) {
@@ -952,24 +953,10 @@
     docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
   };
 
-  async function extract(file) {
+  function extract(file) {
     const form = new FormData();
     form.append("file", file, file.name);
-    let response;
-    try {
-      response = await fetch("/extract", { method: "POST", body: form, headers: { Accept: "application/json" } });
-    } catch (err) {
-      throw new ApiError({ status: 0, code: "network_error", message: `Could not reach the service: ${err.message}` });
-    }
-    let data = null;
-    try {
-      data = await response.json();
-    } catch {
-      data = null;
-    }
-    if (response.ok && data) return data;
-    if (data && data.error) throw new ApiError(data.error);
-    throw new ApiError({ status: response.status, code: "http_error", message: `/extract answered ${response.status}.` });
+    return send("/extract", form);
   }
 
   async function openFile() {

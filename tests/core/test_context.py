@@ -74,7 +74,7 @@ def sized_options(name: str, data: st.DataObject) -> dict:
 
 
 @pytest.mark.parametrize("name", sorted(CHUNKERS))
-@settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(document=markdown_documents(), data=st.data())
 def test_contextualized_fits_the_bound_and_offsets_stay_exact(name, document, data):
     text = html_of(document) if name == "html" else document
@@ -100,7 +100,7 @@ def test_contextualized_fits_the_bound_and_offsets_stay_exact(name, document, da
 
 
 @pytest.mark.parametrize("name", sorted(CHUNKERS))
-@settings(max_examples=20, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(document=markdown_documents(), data=st.data())
 def test_children_stay_inside_their_parent(name, document, data):
     text = html_of(document) if name == "html" else document
@@ -123,7 +123,7 @@ def test_children_stay_inside_their_parent(name, document, data):
 
 
 @pytest.mark.parametrize("name", sorted(CHUNKERS))
-@settings(max_examples=15, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(document=markdown_documents(), n=st.integers(1, 3), data=st.data())
 def test_windows_are_whole_neighbouring_chunks(name, document, n, data):
     text = html_of(document) if name == "html" else document

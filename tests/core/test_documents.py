@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.core.documents import (
     DocumentLimits,
@@ -288,3 +290,18 @@ def test_a_reader_killed_while_idle_is_replaced():
         child.kill()
         child.wait()
     assert len(extract(sample_pdf(), limits=LIMITS).pages) == 6
+
+
+@given(
+    st.text(
+        st.sampled_from(["a", "B", "é", "_", "1", "\x02", " ", "-", "\n", "ß", "日", "\u0301", "!"]),
+        max_size=40,
+    )
+)
+def test_hyphen_marks_are_decided_as_the_pattern_would(page):
+    from app.core.documents.pdf import _BROKEN, _sub_breaks
+
+    def decide(match):
+        return f"<{match.group(1)}|{match.group(2)}>"
+
+    assert _sub_breaks(page, decide) == _BROKEN.sub(decide, page)

@@ -11,6 +11,7 @@ when out of order are listed once, in :data:`ORDERS`.
 from __future__ import annotations
 
 import dataclasses
+import math
 import types
 import typing
 from abc import ABC, abstractmethod
@@ -180,6 +181,48 @@ def _type_hints(cls: type) -> dict[str, object]:
     return hints
 
 
+def _plainly_valid(hint: object, meta: typing.Mapping[str, object]) -> Callable[[object], bool]:
+    """A quick test that a value of an option is certainly valid (false means: check it fully).
+
+    Options are checked on every request, after the request model has
+    checked them already; the full check resolves ``typing`` constructs each
+    time, this one compares types and numbers only.
+    """
+    origin = typing.get_origin(hint)
+    if origin is Literal:
+        allowed = frozenset(a for a in typing.get_args(hint) if type(a) is str)
+        return lambda v: type(v) is str and v in allowed
+    if origin in (typing.Union, types.UnionType):
+        inner = _plainly_valid(next(a for a in typing.get_args(hint) if a is not type(None)), meta)
+        return lambda v: v is None or inner(v)
+    if hint in (int, float):
+        kinds = (int,) if hint is int else (int, float)
+        ge, le, gt = meta.get("ge"), meta.get("le"), meta.get("gt")
+        low = ge if isinstance(ge, int | float) else -math.inf
+        high = le if isinstance(le, int | float) else math.inf
+        above = gt if isinstance(gt, int | float) else -math.inf
+        return lambda v: type(v) in kinds and low <= v <= high and v > above  # type: ignore[operator]
+    if hint in (bool, str):
+        return lambda v: type(v) is hint
+    return lambda v: False
+
+
+_QUICK: dict[type, tuple[tuple[str, Callable[[object], bool], object, typing.Mapping[str, object]], ...]] = {}
+
+
+def _quick_checks(
+    cls: type,
+) -> tuple[tuple[str, Callable[[object], bool], object, typing.Mapping[str, object]], ...]:
+    checks = _QUICK.get(cls)
+    if checks is None:
+        hints = _type_hints(cls)
+        checks = _QUICK[cls] = tuple(
+            (f.name, _plainly_valid(hints[f.name], f.metadata), hints[f.name], f.metadata)
+            for f in dataclasses.fields(cls)
+        )
+    return checks
+
+
 def check_options(options: object) -> None:
     """Validate every declared option of a strategy against its type and bounds.
 
@@ -189,11 +232,11 @@ def check_options(options: object) -> None:
     Raises:
         InvalidOptions: Naming the first option that is wrong.
     """
-    hints = _type_hints(type(options))
-    for f in dataclasses.fields(options):  # type: ignore[arg-type]
-        value = getattr(options, f.name)
-        _check_type(f.name, value, hints[f.name])
-        _check_bounds(f.name, value, f.metadata)
+    for name, plainly_valid, hint, meta in _quick_checks(type(options)):
+        value = getattr(options, name)
+        if not plainly_valid(value):
+            _check_type(name, value, hint)
+            _check_bounds(name, value, meta)
 
 
 class Order(NamedTuple):

@@ -14,6 +14,7 @@ only in the extraction child process (see isolation.py).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from app.core.documents.errors import DocumentTooLarge, UnreadableDocument
 
@@ -128,7 +129,36 @@ def _rejoin(pages: list[str]) -> list[str]:
             return joined
         return hyphened
 
-    return [_BROKEN.sub(decide, page).replace("\x02", "") for page in pages]
+    return [_sub_breaks(page, decide).replace("\x02", "") for page in pages]
+
+
+def _sub_breaks(page: str, decide: Callable[[re.Match[str]], str]) -> str:
+    """``_BROKEN.sub(decide, page)``, found from the marks rather than from every word.
+
+    The pattern starts with a word, so a regular expression tries it at every
+    character of the page; the marks are few, and the words around them short.
+    """
+    out, done = [], 0
+    mark = page.find("\x02")
+    while mark >= 0:
+        left = mark
+        while left > done and _is_word(page[left - 1]):
+            left -= 1
+        right = mark + 1
+        while right < len(page) and _is_word(page[right]):
+            right += 1
+        match = _BROKEN.match(page, left, right) if left < mark < right - 1 else None
+        if match is not None:
+            out.append(page[done:left])
+            out.append(decide(match))
+            done = right
+        mark = page.find("\x02", max(mark + 1, done))
+    out.append(page[done:])
+    return "".join(out)
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _load_error(reason: str) -> str:
