@@ -16,6 +16,18 @@ whitespace collapsed (so a splitter that rewrites line breaks is not
 penalised). Baselines, where installed (``requirements-bench.txt``): NLTK's
 ``PunktSentenceTokenizer`` untrained (NLTK's trained ``punkt_tab`` model is
 not on this machine and is never downloaded), pySBD, Blingfire and syntok.
+
+Retrieval (``benchmarks/data/retrieval/``): questions on documents installed
+by Debian packages, each with a gold passage. Each document is chunked as
+/answer chunks ``text`` (its defaults, or ``markdown`` for a Markdown
+document in the structure rows), and each question is ranked against the
+chunks of its own document (as one /answer request with ``text`` does) and,
+in a second table, against the chunks of all the half's documents at once
+(as a store of many documents would hold them). Top-1: the best chunk holds
+at least half of the gold passage; recall@3: one of the three best does.
+Baselines on the same chunks: scikit-learn ``TfidfVectorizer()`` at its
+defaults with cosine, and rank_bm25's ``BM25Okapi`` on lowercase ``\\w+``
+words.
 """
 
 from __future__ import annotations
@@ -25,7 +37,10 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
+from unittest import mock
 
+from benchmarks import retrieval_eval, retrieval_set
 from benchmarks.sentence_cases import Case, half
 
 Splitter = Callable[[str], list[str]]
@@ -131,12 +146,122 @@ def sentences_section(show_failures: bool) -> None:
                 print(f"  want {_normal(list(case.sentences))}")
 
 
+def _percent(hits: int, total: int) -> str:
+    return f"{100 * hits / total:.1f} ({hits}/{total})"
+
+
+def _interval(hits: int, total: int) -> str:
+    low, high = wilson(hits, total)
+    return f"{100 * low:.1f}–{100 * high:.1f}"
+
+
+def _retrieval_row(name: str, dev: list[retrieval_eval.Outcome], test: list[retrieval_eval.Outcome]) -> str:
+    top1, recall = retrieval_eval.share(test, "top1"), retrieval_eval.share(test, "recall")
+    dev_top1, dev_recall = retrieval_eval.share(dev, "top1"), retrieval_eval.share(dev, "recall")
+    return (
+        f"| {name} | {_percent(*top1)} | {_interval(*top1)} | {_percent(*recall)} | {_interval(*recall)} "
+        f"| {_percent(*dev_top1)} | {_percent(*dev_recall)} |"
+    )
+
+
+def _retrieval_table(
+    title: str, rankers: dict[str, retrieval_eval.MakeRanker], setting: Any, data: Any
+) -> None:
+    documents, questions = data
+    print(f"#### {title}\n")
+    print("| ranker | test top-1 % | 95 % CI | test recall@3 % | 95 % CI | dev top-1 % | dev recall@3 % |")
+    print("|---|---|---|---|---|---|---|")
+    genres, markdown = {}, {}
+    for name, make in rankers.items():
+        dev, test = (retrieval_eval.run(make, documents, questions, h, setting) for h in ("dev", "test"))
+        print(_retrieval_row(name, dev, test))
+        genres[name] = retrieval_eval.by_genre(test)
+        markdown[name] = [
+            retrieval_eval.share(retrieval_eval.markdown_only(o, documents), "top1") for o in (test, dev)
+        ]
+    print("\nTest top-1 per genre: " + "; ".join(f"{name}: {g}" for name, g in genres.items()) + "\n")
+    if setting.structure:
+        print(
+            "Top-1 on the Markdown documents alone (test; dev): "
+            + "; ".join(f"{name}: {t[0]}/{t[1]}; {d[0]}/{d[1]}" for name, (t, d) in markdown.items())
+            + "\n"
+        )
+
+
+def retrieval_section() -> None:
+    """Top-1 and recall@3 of /answer's ranking and the baselines, per document and pooled."""
+    from app.core import term_weights
+    from app.web.schemas import ANSWER_CHUNK_SIZE, ANSWER_STRATEGY
+
+    data = retrieval_set.load()
+    dev = [q for q in data[1] if data[0][q.document].half == "dev"]
+    print("## Retrieval: /answer on documents it was never tuned on\n")
+    test = len(data[1]) - len(dev)
+    print(f"{len(dev)} development questions, {test} test questions on {len(data[0])} documents.\n")
+
+    def no_floor(chunks: list[Any]) -> retrieval_eval.Ranker:
+        with mock.patch.object(term_weights, "LENGTH_FLOOR", 0.0):
+            return retrieval_eval.chunkwise("bm25")(chunks)
+
+    rankers = {
+        "**chunkwise bm25** (the default)": retrieval_eval.chunkwise("bm25"),
+        "chunkwise tfidf": retrieval_eval.chunkwise("tfidf"),
+        "ablation: chunkwise bm25 without the length floor": no_floor,
+        "scikit-learn `TfidfVectorizer()` cosine": retrieval_eval.sklearn_tfidf,
+        "rank_bm25 `BM25Okapi`, lowercase words": retrieval_eval.rank_bm25,
+    }
+    for pooled in (False, True):
+        where = "all the half's documents in one pool" if pooled else "each document on its own"
+        for strategy, size in ((ANSWER_STRATEGY, ANSWER_CHUNK_SIZE), ("recursive", 500)):
+            setting = retrieval_eval.Setting(strategy, size, False, pooled)
+            _retrieval_table(f"`{strategy}` {size} characters, {where}", rankers, setting, data)
+        headings = {
+            "chunkwise bm25, plain": retrieval_eval.chunkwise("bm25"),
+            "chunkwise bm25, heading path as a field": retrieval_eval.chunkwise("bm25", headings=True),
+            "scikit-learn `TfidfVectorizer()` cosine": retrieval_eval.sklearn_tfidf,
+        }
+        setting = retrieval_eval.Setting(ANSWER_STRATEGY, ANSWER_CHUNK_SIZE, True, pooled)
+        title = f"Markdown documents by `markdown` (others `{ANSWER_STRATEGY}`), {where}"
+        _retrieval_table(title, headings, setting, data)
+
+
+GRID_STRATEGIES = ("recursive", "sentence", "paragraph")
+GRID_SIZES = (300, 400, 500, 600, 800, 1000, 1200, 1500)
+
+
+def retrieval_grid() -> None:
+    """Development half only: /answer's ranking by chunking strategy and size, to choose its defaults."""
+    documents, questions = retrieval_set.load()
+    print("#### Chunking for `text`, development half only (top-1 / recall@3, of 89 questions)\n")
+    print("| strategy | size | each document | pooled | mean chunk chars |")
+    print("|---|---|---|---|---|")
+    make = retrieval_eval.chunkwise("bm25")
+    for strategy in GRID_STRATEGIES:
+        for size in GRID_SIZES:
+            cells = []
+            for pooled in (False, True):
+                setting = retrieval_eval.Setting(strategy, size, False, pooled)
+                outcomes = retrieval_eval.run(make, documents, questions, "dev", setting)
+                cells.append(f"{sum(o.top1 for o in outcomes)} / {sum(o.recall for o in outcomes)}")
+            chars = retrieval_eval.mean_chunk_chars(documents, "dev", strategy, size)
+            print(f"| {strategy} | {size} | {cells[0]} | {cells[1]} | {chars:.0f} |")
+    print()
+
+
 def main() -> None:
     """Print every evaluation's section."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--failures", action="store_true", help="list development-half failures")
+    parser.add_argument("--only", choices=("sentences", "retrieval"), help="print one section")
+    parser.add_argument("--grid", action="store_true", help="the development-half chunking grid for /answer")
     args = parser.parse_args()
-    sentences_section(args.failures)
+    if args.grid:
+        retrieval_grid()
+        return
+    if args.only in (None, "sentences"):
+        sentences_section(args.failures)
+    if args.only in (None, "retrieval"):
+        retrieval_section()
 
 
 if __name__ == "__main__":

@@ -14,13 +14,13 @@ costs one sparse column slice and a dot product:
   rank_bm25). Its idf, ``log(1 + (N - df + 0.5) / (df + 0.5))``, stays
   positive for a term in half or more of the chunks, where Okapi's
   ``log((N - df + 0.5) / (df + 0.5))`` is zero or negative: with two chunks, a
-  term in one of them would otherwise score nothing. Scores are unbounded
-  above.
+  term in one of them would otherwise score nothing. Lengths are floored
+  at 0.75 of the average, so that a chunk holding little more than a heading
+  does not outrank the passage under it. Scores are unbounded above.
 
-Word pairs are counted as integer codes (``n_words + a * n_words + b`` for
-words ``a`` then ``b``) rather than as strings: fitting is about 1.4 times
-faster than counting pair strings with CountVectorizer, and a cached index
-holds no pair strings.
+Counting and weighting live in :mod:`app.core.term_weights`, which also
+folds a chunk's heading path into its counts as a field of its own
+(BM25F-style) when :func:`fit` is given ``headings``.
 
 A chunk that shares no term with the question scores 0 and is never ranked.
 Equal scores rank by position (lower index first), so results are
@@ -39,10 +39,12 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfTransformer
 
-from app.core.analysis import analyze_many, term_ids
+from app.core.analysis import analyze_many
 from app.core.chunkers.punkt import split_sentences
+from app.core.term_weights import K1 as K1
+from app.core.term_weights import B as B
+from app.core.term_weights import bm25, count_terms, tfidf
 from app.core.types import ScoredChunk
 
 Method = Literal["bm25", "tfidf"]
@@ -50,9 +52,8 @@ METHODS: tuple[Method, ...] = ("bm25", "tfidf")
 #: Chosen on benchmarks/bench_answer.py's evaluation set (see benchmarks/RESULTS.md).
 DEFAULT_METHOD: Method = "bm25"
 
-#: Term saturation and length normalisation of BM25.
-K1 = 1.5
-B = 0.75
+#: How much a heading-path term counts against a term of the chunk itself.
+HEADING_WEIGHT = 1.0
 #: Terms per method: 1 for words only, 2 for words and adjacent word pairs.
 #: Pairs added top-1 hits for both methods on the evaluation set (see
 #: benchmarks/RESULTS.md, the ablation rows).
@@ -120,32 +121,53 @@ class Answer:
     ranking: list[ScoredChunk]
 
 
-def fingerprint(chunks: Sequence[str], method: Method) -> str:
-    """A key that identifies the index ``fit(chunks, method)`` would build.
+def fingerprint(
+    chunks: Sequence[str], method: Method, headings: Sequence[Sequence[str]] | None = None
+) -> str:
+    """A key that identifies the index ``fit(chunks, method, headings)`` would build.
 
-    Each chunk is hashed with its length, so ``["ab", "c"]`` and
-    ``["a", "bc"]`` differ.
+    Each chunk (and each heading) is hashed with its length, so ``["ab", "c"]``
+    and ``["a", "bc"]`` differ; chunks without headings keep the key they had
+    before headings counted.
     """
     digest = hashlib.sha256(method.encode())
     for chunk in chunks:
-        data = chunk.encode("utf-8", "surrogatepass")
-        digest.update(len(data).to_bytes(8, "little"))
-        digest.update(data)
+        _update(digest, chunk)
+    paths = _heading_paths(headings)
+    if paths is not None:
+        digest.update(b"\0headings")
+        for path in paths:
+            digest.update(len(path).to_bytes(8, "little"))
+            for title in path:
+                _update(digest, title)
     return digest.hexdigest()
 
 
-def fit(chunks: Sequence[str], method: Method) -> Index:
+def fit(
+    chunks: Sequence[str],
+    method: Method,
+    headings: Sequence[Sequence[str]] | None = None,
+    *,
+    heading_weight: float = HEADING_WEIGHT,
+) -> Index:
     """Fit an index over ``chunks``.
 
     Args:
         chunks: The texts to rank; any may be empty.
         method: ``tfidf`` or ``bm25``.
+        headings: Each chunk's heading path (outermost first), counted as a
+            field of the chunk; None or all empty when there are none.
+        heading_weight: How much a heading term counts against a chunk term.
 
     Returns:
         The index, ready for any number of questions.
     """
-    counts, words, terms = _count(chunks, NGRAMS[method])
-    weights, idf = _tfidf(counts) if method == "tfidf" else _bm25(counts)
+    paths = _heading_paths(headings)
+    fields = [" ".join(path) for path in paths] if paths is not None else None
+    if fields is not None and len(fields) != len(chunks):
+        raise ValueError(f"{len(fields)} heading paths for {len(chunks)} chunks")
+    counts, words, terms = count_terms(chunks, NGRAMS[method], fields, heading_weight)
+    weights, idf = tfidf(counts) if method == "tfidf" else bm25(counts)
     return Index(method, words, terms, idf, sparse.csc_matrix(weights), len(chunks))
 
 
@@ -231,22 +253,6 @@ def answer(index: Index, question: str, chunks: Sequence[str], *, top_k: int, mi
     return Answer(True, best.index, best.score, best_sentence(index, question, chunks[best.index]), ranking)
 
 
-def _count(texts: Sequence[str], ngrams: int) -> tuple[Any, dict[str, int], NDArray[np.int64]]:
-    words, ids, lengths = term_ids(texts)
-    rows = np.repeat(np.arange(len(texts)), lengths)
-    codes, code_rows = ids, rows
-    if ngrams >= 2:
-        # A pair never spans two chunks.
-        same = rows[1:] == rows[:-1]
-        pairs = len(words) + ids[:-1][same] * len(words) + ids[1:][same]
-        codes, code_rows = np.concatenate([ids, pairs]), np.concatenate([rows, rows[1:][same]])
-    terms, columns = np.unique(codes, return_inverse=True)
-    shape = (len(texts), len(terms))
-    # COO to CSR sums the repeated (chunk, term) entries into counts.
-    counts = sparse.coo_matrix((np.ones(len(codes)), (code_rows, columns)), shape=shape).tocsr()
-    return counts, words, terms
-
-
 def _columns(index: Index, stems: list[str]) -> list[int]:
     """Columns of the index's terms among ``stems`` (a term once per occurrence)."""
     ids = np.array([index.words.get(w, -1) for w in stems], dtype=np.int64)
@@ -262,28 +268,6 @@ def _columns(index: Index, stems: list[str]) -> list[int]:
     return [int(c) for c in columns[inside]]
 
 
-def _tfidf(counts: Any) -> tuple[Any, Vector]:
-    if counts.shape[1] == 0:
-        return counts, np.zeros(0)
-    transformer = TfidfTransformer(sublinear_tf=True)
-    weights = transformer.fit_transform(counts)
-    return weights, np.asarray(transformer.idf_, dtype=np.float64)
-
-
-def _bm25(counts: Any) -> tuple[Any, Vector]:
-    n = counts.shape[0]
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
-    idf = np.log1p((n - df + 0.5) / (df + 0.5))
-    lengths = np.asarray(counts.sum(axis=1), dtype=np.float64).ravel()
-    average = lengths.mean() if n and lengths.any() else 1.0
-    rows = np.repeat(np.arange(n), np.diff(counts.indptr))
-    tf = counts.data
-    norm = K1 * (1 - B + B * lengths[rows] / average)
-    weights = counts.copy()
-    weights.data = idf[counts.indices] * tf / (tf + norm)
-    return weights, idf
-
-
 def _query(index: Index, terms: list[str]) -> tuple[list[int], Vector]:
     known = Counter(_columns(index, terms))
     ids = sorted(known)
@@ -294,6 +278,17 @@ def _query(index: Index, terms: list[str]) -> tuple[list[int], Vector]:
     weights = (1 + np.log(counts)) * index.idf[ids]
     norm = float(np.linalg.norm(weights))
     return ids, weights / norm if norm else weights
+
+
+def _heading_paths(headings: Sequence[Sequence[str]] | None) -> Sequence[Sequence[str]] | None:
+    # No heading at all is the same index as no headings given.
+    return headings if headings is not None and any(headings) else None
+
+
+def _update(digest: Any, text: str) -> None:
+    data = text.encode("utf-8", "surrogatepass")
+    digest.update(len(data).to_bytes(8, "little"))
+    digest.update(data)
 
 
 def _unit_vector(index: Index, terms: list[str]) -> dict[int, float]:

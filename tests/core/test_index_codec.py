@@ -120,7 +120,7 @@ def _corruptions(data: bytes) -> dict[str, bytes]:
     return {
         "empty": b"",
         "other-magic": b"X" + data[1:],
-        "older-version": data.replace(MAGIC, b"chunkwise-index-2\n", 1),
+        "older-version": data.replace(MAGIC, b"chunkwise-index-3\n", 1),
         "truncated": data[: len(data) // 2],
         "trailing": data + bytes(8),
         "header-not-json": data[: len(MAGIC) + 4] + b"!" + data[len(MAGIC) + 5 :],

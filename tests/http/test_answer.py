@@ -8,7 +8,7 @@ import pytest
 from app import create_app
 from app.config import DEFAULTS
 from app.core import retrieval
-from app.web.schemas import ANSWER_CHUNK_SIZE
+from app.web.schemas import ANSWER_CHUNK_SIZE, ANSWER_STRATEGY
 from tests.conftest import ROOT
 from tests.helpers import assert_error
 
@@ -102,6 +102,19 @@ def test_text_is_chunked_with_the_answer_defaults(client):
     assert len(body["answer"]) <= ANSWER_CHUNK_SIZE and body["answer"] in text
 
 
+def test_text_defaults_are_those_of_chunking_by_sentence(client):
+    # /answer's chunks of `text` are POST /chunking's with its `text` defaults.
+    text = (ROOT / "samples" / "handbook.md").read_text()
+    fields = {"strategy": ANSWER_STRATEGY, "chunk_size": ANSWER_CHUNK_SIZE}
+    chunked = client.post("/chunking", json={"text": text, **fields}).get_json()
+    spans = [(m["start"], m["end"]) for m in chunked["metadata"]]
+    body = client.post("/answer", json={"question": "How do I use the rota?", "text": text}).get_json()
+    assert body["found"] is True
+    assert (ANSWER_STRATEGY, ANSWER_CHUNK_SIZE) == ("sentence", 800)
+    assert (body["answer_start"], body["answer_end"]) == spans[body["chunk_index"]]
+    assert all(r["index"] < len(spans) for r in body["ranking"])
+
+
 def test_text_with_chunking_options(client):
     text = "Figs need heat. Pears keep well in a cellar. Plums grow on trees."
     body = client.post(
@@ -141,9 +154,14 @@ def test_wrong_content_type_is_415(client):
         ({"chunks": CHUNKS, "min_score": "0.5"}, "min_score", "valid number"),
         ({"text": "x", "strategy": "nope"}, "strategy", "Input should be"),
         (
-            {"text": "x", "pack": False},
+            {"text": "x", "strategy": "recursive", "pack": False},
             "pack",
             "'pack' is not an option of strategy 'recursive'; strategies that take it: chat",
+        ),
+        (
+            {"text": "x", "max_messages": 2},
+            "max_messages",
+            "'max_messages' is not an option of strategy 'sentence'",
         ),
         ({"text": "x", "chunk_size": 0}, "chunk_size", "greater than or equal to 1"),
         ({"text": "x", "chunk_size": 10, "chunk_overlap": 10}, "chunk_overlap", "smaller than chunk_size"),

@@ -21,10 +21,12 @@ from app.web.schemas.documents import DOCUMENT_FIELD, TEXT_FIELD, DocumentInfo
 
 # POST /answer. Chunking options are every strategy's, optional here: they
 # apply only with `text`, where the chosen strategy's own model checks them.
-ANSWER_STRATEGY = "recursive"
-#: /answer's chunk_size for `text`, chosen on benchmarks/bench_answer.py's
-#: evaluation set (docs/reference.md, "POST /answer").
-ANSWER_CHUNK_SIZE = 500
+# Strategy and chunk_size for `text` were chosen on the development half of
+# benchmarks/data/retrieval (benchmarks/RESULTS.md, "Retrieval on held-out
+# documents"): the largest top-1 among strategies at sizes up to 1,000
+# characters, ties to the smaller chunks.
+ANSWER_STRATEGY = "sentence"
+ANSWER_CHUNK_SIZE = 800
 MAX_QUESTION_CHARS = 10_000
 
 
