@@ -131,10 +131,10 @@ def structure_for(
     """The structure a request's chunks take their headings and table headers from, if any.
 
     The ``markdown`` and ``html`` strategies read their own kind of markup;
-    a table's header is looked for even when no context was asked for. Other
-    strategies take a document's outline (a PDF's bookmarks) and, when
-    context is asked for, the structure of a DOCX's Markdown or of a text
-    that reads as Markdown or HTML.
+    a table's header is looked for even when no context was asked for. When
+    context is asked for, other strategies take a document's outline (a PDF's
+    bookmarks), or the structure of a DOCX's Markdown or of a text that reads
+    as Markdown or HTML.
 
     Args:
         strategy: The strategy's API name.
@@ -147,12 +147,12 @@ def structure_for(
         return markdown_structure(text) if options.active or has_pipe_table(text) else None
     if strategy == "html":
         return html_structure(text) if options.active or "<table" in text.lower() else None
+    if not options.active:
+        # Without context asked for, a document's chunks are those of its
+        # extracted text sent as JSON, whatever the document holds besides.
+        return None
     if document is not None and document.outline:
         return outline_structure(document.outline)
-    if not options.active:
-        # Without context asked for, a text's chunks are the same sent as a
-        # file or as JSON; only an outline that is not in the text adds headings.
-        return None
     fmt = document.format if document is not None else text_format(text)
     if fmt in ("markdown", "docx"):
         return markdown_structure(text)

@@ -117,6 +117,10 @@ def with_document(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def extraction_payload(document: Extraction) -> dict[str, Any]:
-    """The body of ``POST /extract``: the text, ``document`` and the page spans."""
+    """The body of ``POST /extract``: the text, ``document``, the page spans and the outline."""
     pages = [{"page": p.page, "start": p.start, "end": p.end} for p in document.pages]
-    return {"text": document.text, "document": document.describe(), "pages": pages}
+    outline = [
+        {"level": level, "title": title, "page": document.page_at(start), "start": start}
+        for start, level, title in document.outline
+    ]
+    return {"text": document.text, "document": document.describe(), "pages": pages, "outline": outline}

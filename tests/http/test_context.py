@@ -122,9 +122,25 @@ def test_a_pdf_outline_gives_headings_to_every_strategy(client):
     outline = [(1, 0, "Survey"), (2, 1, "The mill"), (3, 0, "Results")]
     pdf = pdf_bytes(pages, outline=outline)
     form = {"file": (io.BytesIO(pdf), "survey.pdf"), "strategy": "sentence", "pack": "false"}
+    plain = client.post("/chunking", data=form, content_type="multipart/form-data").get_json()
+    # Without context the chunks are those of the extracted text, which holds no outline.
+    assert not any("headings" in m for m in plain["metadata"])
+    form = {
+        "file": (io.BytesIO(pdf), "survey.pdf"),
+        "strategy": "sentence",
+        "pack": "false",
+        "contextualize": "true",
+    }
     body = client.post("/chunking", data=form, content_type="multipart/form-data").get_json()
     by_page = {m["page"]: m["headings"] for m in body["metadata"]}
     assert by_page == {1: ["Survey"], 2: ["Survey", "The mill"], 3: ["Results"]}
+    assert {m["context"] for m in body["metadata"]} == {"Survey", "Survey › The mill", "Results"}
+    extracted = client.post("/extract", data={"file": (io.BytesIO(pdf), "survey.pdf")}).get_json()
+    assert [(e["level"], e["title"], e["page"]) for e in extracted["outline"]] == [
+        (1, "Survey", 1),
+        (2, "The mill", 2),
+        (1, "Results", 3),
+    ]
 
 
 def test_a_docx_upload_contextualized_with_any_strategy(client):

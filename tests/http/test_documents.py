@@ -189,7 +189,7 @@ def test_openapi_describes_documents_and_extract(client):
     assert set(extract["requestBody"]["content"]) == {"multipart/form-data", "application/pdf", DOCX_TYPE}
     assert {"200", "413", "415", "422"} <= set(extract["responses"])
     schemas = doc["components"]["schemas"]
-    assert set(schemas["ExtractResponse"]["required"]) == {"text", "document", "pages"}
+    assert set(schemas["ExtractResponse"]["required"]) == {"text", "document", "pages", "outline"}
     chunking = doc["paths"]["/chunking"]["post"]["requestBody"]["content"]
     assert "include_text" in chunking["multipart/form-data"]["schema"]["properties"]
     assert "application/pdf" in doc["paths"]["/answer"]["post"]["requestBody"]["content"]

@@ -27,12 +27,26 @@ class PageSpanInfo(BaseModel):
     end: int = Field(description="Offset one past its last character (a form feed separates pages).")
 
 
+class OutlineEntry(BaseModel):
+    """One entry of a PDF's outline (its bookmarks), placed in the extracted text."""
+
+    level: int = Field(description="Depth in the outline, from 1.")
+    title: str = Field(description="The entry's title.")
+    page: int = Field(description="The page it points at.")
+    start: int = Field(
+        description="Offset of the line starting with its title on that page, else of the page."
+    )
+
+
 class ExtractResponse(BaseModel):
     """POST /extract's answer: the text that chunk offsets index, and where it came from."""
 
     text: str = Field(description="The extracted text; PDF pages joined by form feeds, DOCX as Markdown.")
     document: DocumentInfo
     pages: list[PageSpanInfo] = Field(description="The page spans (PDF); empty for formats without pages.")
+    outline: list[OutlineEntry] = Field(
+        description="The PDF's outline, which contextualize turns into heading paths; empty without one."
+    )
 
 
 DOCUMENT_FIELD = Field(default=None, description="With a document upload: what it was.")
