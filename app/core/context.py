@@ -5,7 +5,8 @@ without copying text: every addition is metadata, and a chunk stays
 ``text[start:end]``.
 
 * ``headings``: from the document's :class:`~app.core.structure.Structure`
-  (Markdown, HTML, a PDF outline), for chunks whose strategy gives none.
+  (Markdown, HTML, a PDF outline), read once for the whole text, so that a
+  chunk cut inside a parent or cut again gets the path of where it is.
 * ``table_header``: for a chunk starting among a table's rows, the header it
   was cut away from.
 * ``contextualize``: ``context`` (the heading path on one line) and
@@ -331,7 +332,10 @@ def _fit_context(
             break
         pieces = []
         for run in runs:
-            room = bound.size - max(size(p, prefix=False) for p in run) - attempt
+            # Sizes in characters and words add up across the join; tokens can
+            # merge there, so each new attempt in tokens leaves one more.
+            slack = attempt if unit == "tokens" else 0
+            room = bound.size - max(size(p, prefix=False) for p in run) - slack
             if room < least or attempt == _MAX_RECUTS:
                 first = run[0]
                 raise InvalidOptions(

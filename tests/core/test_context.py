@@ -246,3 +246,17 @@ def test_a_token_bound_with_room_below_four_tokens_is_refused_as_no_room():
     with pytest.raises(InvalidOptions) as caught:
         chunk("semantic", "# river river\n", options, ContextOptions(contextualize=True))
     assert caught.value.field == "max_chunk_size" and "leaves no room" in caught.value.message
+
+
+def test_a_row_that_fits_beside_a_longer_context_is_not_cut():
+    # Found by make fuzz (seed 14): a re-cut kept one character too many in reserve.
+    document = (
+        "# river river river mill\n\n## river Dr. Dr. 🌍\n\nriver.\n\n| station | depth |\n|---|---:|\n"
+        "| river 0 | 0.5 |\n| river 1 | 1.5 |\n| river 2 | 2.5 |\n"
+    )
+    context = ContextOptions(contextualize=True)
+    result = chunk_in_context(
+        CHUNKERS["markdown"](chunk_size=90), document, context, structure_for("markdown", document, context)
+    )
+    rows = [c.text for c in result.chunks if c.meta.get("table_header")]
+    assert rows == ["| river 1 | 1.5 |", "| river 2 | 2.5 |"]
