@@ -21,6 +21,10 @@ from tests.make_documents import sample_docx
 # ("Unsupported type: 'Binary'") whenever another test had run first.
 schemathesis.openapi.media_type(PDF_TYPE, st.sampled_from([text_pdf("A fuzzed page."), b"%PDF-1.7\n"]))
 schemathesis.openapi.media_type(DOCX_TYPE, st.sampled_from([sample_docx(), zip_not_docx()]))
+# A multipart file part as text: schemathesis 4.32 otherwise wraps generated
+# bytes in a type its own negative-data filters cannot validate, and some seeds
+# stop inside its case generator ("Unsupported type: 'Binary'").
+schemathesis.openapi.format("binary", st.text(max_size=64))
 
 
 def _overlap(case) -> set[str]:
