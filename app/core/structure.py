@@ -30,9 +30,13 @@ from app.core.chunkers.mdoutline import read_outline
 PATH_SEPARATOR = " › "
 
 # A pipe table's delimiter row: cells of dashes with optional alignment
-# colons, separated by pipes, with at least one pipe on the line.
+# colons, separated by pipes, with at least one pipe on the line. Every
+# quantifier is possessive: the runs of blanks next to each other would
+# otherwise be split every possible way before a line is given up, quadratic
+# in the length of a line of blanks.
+_CELL = r"[ \t]*+:?-++:?[ \t]*+"
 _DELIMITER_ROW = re.compile(
-    r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$|^[ \t]*\|[ \t]*:?-+:?[ \t]*\|[ \t]*$",
+    rf"^[ \t]*+\|?{_CELL}(?:\|{_CELL})++\|?[ \t]*+$|^[ \t]*+\|{_CELL}\|[ \t]*+$",
     re.MULTILINE,
 )
 
@@ -108,11 +112,15 @@ def markdown_structure(text: str) -> Structure:
     starts = [s.start for s in outline.sections]
     paths = [s.path for s in outline.sections]
     fences = outline.fences
+    fence_starts = [f.start for f in fences]
     tables: list[Table] = []
     for match in _DELIMITER_ROW.finditer(text):
         row = match.start()
-        if row == 0 or any(f.start <= row < f.end for f in fences):
+        fence = bisect_right(fence_starts, row) - 1
+        if row == 0 or (fence >= 0 and row < fences[fence].end):
             continue
+        if tables and row < tables[-1].end:
+            continue  # a row of a table already read
         header_start = text.rfind("\n", 0, row - 1) + 1
         header_line = text[header_start : row - 1]
         if "|" not in header_line or not header_line.strip():

@@ -91,3 +91,32 @@ def test_many_small_sections_each_cut_at_its_blocks():
     # the fences of one section must not rescan the fences before it.
     text = "# a\n\n```\nb\n```\n\nc\n\n" * (MB // 20)
     check("markdown", text, run_with_hang_detector("markdown", text, chunk_size=8), size=8)
+
+
+STRUCTURE_INPUTS = {
+    "blank-line": " " * MB + "x",
+    "pipe-then-blanks": "|" + " " * MB,
+    "delimiter-rows": "|---|---|\n" * (MB // 10),
+    "dashes-and-pipes": "-|" * (MB // 2),
+    "tables": ("| a | b |\n|---|---|\n" + "| x | y |\n" * 3 + "\n") * (MB // 50),
+    "fenced-rows": ("```\n|---|---|\n```\n" * (MB // 20)),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(STRUCTURE_INPUTS))
+def test_reading_a_documents_structure_finishes(shape):
+    from app.core.context import ContextOptions, chunk_in_context, structure_for
+
+    text = STRUCTURE_INPUTS[shape]
+    result: list = []
+
+    def work() -> None:
+        context = ContextOptions(contextualize=True)
+        chunker = CHUNKERS["markdown"](chunk_size=1000)
+        result.append(chunk_in_context(chunker, text, context, structure_for("markdown", text, context)))
+
+    join_or_fail(threading.Thread(target=work, daemon=True), shape)
+    assert result, f"{shape} raised"
+    chunks = result[0].chunks
+    assert all(text[c.start : c.end] == c.text for c in chunks[:50])
+    assert all(len(c.meta["contextualized"]) <= 1000 for c in chunks)
