@@ -240,8 +240,9 @@ def context_room(structure: Structure | None, unit: str, tokenizer: str | None) 
     """The most any chunk's context can add to its size: the longest heading path and table header."""
     if structure is None:
         return 0
-    paths = [measure(context_line(p) + "\n\n", unit, tokenizer) for p in structure.paths() if p]  # type: ignore[arg-type]
-    headers = [measure(h + "\n", unit, tokenizer) for h in structure.table_headers()]  # type: ignore[arg-type]
+    lines = {context_line(p) for p in structure.paths() if p}
+    paths = [measure(line + "\n\n", unit, tokenizer) for line in lines]  # type: ignore[arg-type]
+    headers = [measure(h + "\n", unit, tokenizer) for h in set(structure.table_headers())]  # type: ignore[arg-type]
     return max(paths, default=0) + max(headers, default=0)
 
 
