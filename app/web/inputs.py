@@ -141,7 +141,10 @@ def _query() -> dict[str, Any]:
 def _multipart() -> dict[str, Any]:
     form_keys = set(request.form) | set(request.files)
     fields = {k: v for k, v in _query().items() if k not in form_keys}
-    for key, values in request.form.lists():
+    for name, values in request.form.lists():
+        # A part without a name arrives as "" over HTTP; a WSGI caller can hand
+        # the form over parsed, with None for that name: both are the name "".
+        key = "" if name is None else str(name)
         if len(values) > 1:
             raise InvalidField(f"{key} is given more than once", key)
         fields[key] = values[0]
