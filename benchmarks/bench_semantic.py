@@ -106,7 +106,7 @@ def measure(text: str, repeat: int, lists: bool, langchain: bool) -> dict[str, A
     options = SemanticOptions()
     analyze(text[:WARM_UP_CHARS], options)
     total, result = _best(lambda: analyze(text, options), repeat)
-    with_json, _ = _best(lambda: json.dumps(semantic_payload(text, analyze(text, options), "tfidf")), repeat)
+    with_json, _ = _best(lambda: json.dumps(semantic_payload(text, analyze(text, options), options)), repeat)
     figures: dict[str, Any] = {
         "stages": stage_times(text, repeat),
         "total": total,
