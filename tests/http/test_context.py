@@ -177,3 +177,10 @@ def test_answer_reports_its_parent_and_window_when_asked(client):
 def test_answer_refuses_context_options_without_text(client):
     response = client.post("/answer", json={"question": "q", "chunks": ["a"], "parent_size": 900})
     assert_error(response, 400, "invalid_field", "parent_size")
+
+
+def test_semantic_chunking_refuses_a_token_bound_with_no_room_beside_the_context(client):
+    body = {"text": "# A very long heading here\n\nSome text. More text.\n", "contextualize": True}
+    response = client.post("/semantic-chunking", json={**body, "unit": "tokens", "max_chunk_size": 8})
+    error = assert_error(response, 400, "invalid_field", "max_chunk_size")
+    assert "leaves no room" in error["message"]

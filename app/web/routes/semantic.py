@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
-from app.core.chunkers.base import InvalidOptions, Unit, measure
+from app.core.chunkers.base import MIN_TOKEN_CHUNK_SIZE, InvalidOptions, Unit, measure
 from app.core.chunkers.semantic import SemanticAnalysis, SemanticOptions, analyze, ceiling
 from app.core.context import NO_CONTEXT, ContextOptions, add_context, context_room, structure_for
 from app.core.structure import Structure
@@ -165,7 +165,8 @@ def with_room_for_context(options: SemanticOptions, structures: list[Structure |
     if not room:
         return options
     bound = ceiling(options)
-    least = max(options.min_chunk_size or 1, 1)
+    # One character can take four tokens: no bound in tokens is smaller.
+    least = max(options.min_chunk_size or 1, MIN_TOKEN_CHUNK_SIZE if unit == "tokens" else 1)
     if bound - room < least:
         raise InvalidOptions(
             "max_chunk_size",
