@@ -17,7 +17,6 @@ from app.core import tokenizers
 from app.core.chunkers.base import Chunker, SizeBound, Unit
 from app.core.context import ContextOptions, InContext, chunk_in_context
 from app.core.structure import Structure
-from app.core.types import Chunk
 from app.ops.tracing import stage
 from app.web.errors import PayloadTooLarge, TooManyChunks
 
@@ -131,20 +130,6 @@ def check_total(total: int, limit: int, *, what: str = "chunks", field: str = "c
         raise TooManyChunks(f"the texts give over {limit} {what} in all, the limit", field)
 
 
-def chunk_within(chunker: Chunker, name: str, text: str, limit: int) -> list[Chunk]:
-    """Chunk one text with a strategy, refusing more than ``limit`` chunks.
-
-    Raises:
-        TooManyChunks: Before the work when ``chunk_size`` is too small for
-            the text, or after it when the text gave too many chunks.
-    """
-    check_chunk_bound((text,), chunker, limit)
-    with stage("split", strategy=name):
-        chunks = chunker.chunk(text)
-    check_count(len(chunks), limit)
-    return chunks
-
-
 def context_within(
     chunker: Chunker,
     name: str,
@@ -153,10 +138,11 @@ def context_within(
     context: ContextOptions,
     structure: Structure | None,
 ) -> InContext:
-    """:func:`chunk_within` with context: headings, table headers, parents and windows.
+    """Chunk one text with a strategy and the context asked for, refusing more than ``limit`` chunks.
 
     Raises:
-        TooManyChunks: As :func:`chunk_within` does (parents count too).
+        TooManyChunks: Before the work when ``chunk_size`` is too small for
+            the text, or after it when the text gave too many chunks.
         InvalidOptions: A ``parent_size`` not above the size bound, or a bound
             with no room for a chunk beside its context.
     """
