@@ -56,6 +56,11 @@ def _choices(analysis: SemanticAnalysis) -> list[dict[str, Any]]:
     return [{"threshold": t, "groups": n} for t, n in sorted(set(choices))]
 
 
+def size_unit(options: SemanticOptions) -> Unit:
+    """The unit sizes are measured in: characters unless words or tokens were asked for."""
+    return "tokens" if options.unit == "tokens" else "words" if options.unit == "words" else "chars"
+
+
 def semantic_payload(
     text: str,
     analysis: SemanticAnalysis,
@@ -65,7 +70,7 @@ def semantic_payload(
 ) -> dict[str, Any]:
     """Serialise an analysis in the documented order; sizes are in the options' unit."""
     spans = [analysis.span(g) for g in analysis.groups]
-    unit: Unit = "tokens" if options.unit == "tokens" else "words" if options.unit == "words" else "chars"
+    unit = size_unit(options)
     groups = add_context([Chunk.from_span(text, s, e) for s, e in spans], context, structure)
     return {
         "chunks": [c.text for c in groups],
@@ -160,7 +165,7 @@ def with_room_for_context(options: SemanticOptions, structures: list[Structure |
     Raises:
         InvalidOptions: When no room is left, naming ``max_chunk_size``.
     """
-    unit = "tokens" if options.unit == "tokens" else "words" if options.unit == "words" else "chars"
+    unit = size_unit(options)
     room = max((context_room(s, unit, options.tokenizer) for s in structures), default=0)
     if not room:
         return options
