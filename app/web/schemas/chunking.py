@@ -30,14 +30,25 @@ from app.web.schemas.documents import DOCUMENT_FIELD, LAST_PAGE_FIELD, PAGE_FIEL
 DEFAULT_STRATEGY = "recursive"
 
 
-def _strategy_model(name: str, cls: type) -> type[BaseModel]:
+def _request_model(name: str, cls: type, *, batch: bool) -> type[BaseModel]:
+    """The request model of one strategy: one ``text``, or a batch of ``texts``."""
     doc = plain((cls.__doc__ or name).strip().splitlines()[0])
+    if batch:
+        body: dict[str, Any] = {
+            "texts": (
+                list[Text],
+                Field(fail_fast=True, description="The texts to split (UTF-8), each on its own."),
+            )
+        }
+        doc = f"{doc} Each text is chunked as a request with `text` would be."
+    else:
+        body = {"text": (Text, Field(description="The text to split (UTF-8)."))}
     return create_model(
-        f"{cls.__name__.removesuffix('Chunker')}ChunkRequest",
+        f"{cls.__name__.removesuffix('Chunker')}{'Batch' if batch else ''}ChunkRequest",
         __config__=STRICT,
         __doc__=doc,
         __validators__=OPTION_VALIDATORS,
-        text=(Text, Field(description="The text to split (UTF-8).")),
+        **body,
         strategy=_strategy_field(name),
         **option_fields(cls),
         **option_fields(ContextOptions),
@@ -51,22 +62,10 @@ def _strategy_field(name: str) -> Any:
     return (Literal[name], Field(default, description=f"The strategy: {name}."))
 
 
-def _batch_model(name: str, cls: type) -> type[BaseModel]:
-    doc = plain((cls.__doc__ or name).strip().splitlines()[0])
-    return create_model(
-        f"{cls.__name__.removesuffix('Chunker')}BatchChunkRequest",
-        __config__=STRICT,
-        __validators__=OPTION_VALIDATORS,
-        __doc__=f"{doc} Each text is chunked as a request with `text` would be.",
-        texts=(list[Text], Field(fail_fast=True, description="The texts to split (UTF-8), each on its own.")),
-        strategy=_strategy_field(name),
-        **option_fields(cls),
-        **option_fields(ContextOptions),
-    )
-
-
-STRATEGY_MODELS: dict[str, type[BaseModel]] = {n: _strategy_model(n, c) for n, c in CHUNKERS.items()}
-BATCH_MODELS: dict[str, type[BaseModel]] = {n: _batch_model(n, c) for n, c in CHUNKERS.items()}
+STRATEGY_MODELS: dict[str, type[BaseModel]] = {
+    n: _request_model(n, c, batch=False) for n, c in CHUNKERS.items()
+}
+BATCH_MODELS: dict[str, type[BaseModel]] = {n: _request_model(n, c, batch=True) for n, c in CHUNKERS.items()}
 ChunkRequest: TypeAdapter[Any] = TypeAdapter(tagged(STRATEGY_MODELS.values()))
 BatchChunkRequest: TypeAdapter[Any] = TypeAdapter(tagged(BATCH_MODELS.values()))
 # What /openapi.json shows for POST /chunking: exactly the two adapters above, as alternatives.
