@@ -5,6 +5,9 @@ Test modules import from here (or use conftest fixtures), never from each other.
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
@@ -107,3 +110,13 @@ def structured_text(draw: st.DrawFn) -> str:
     """Text made of words that trip splitters, joined by every kind of separator."""
     parts = draw(st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPARATORS)), max_size=80))
     return "".join(w + s for w, s in parts)
+
+
+def assert_golden(path: Path, actual: Any, indent: int = 1) -> None:
+    """Compare ``actual`` (as JSON) with the golden file at ``path``; UPDATE_GOLDEN=1 rewrites it first."""
+    actual = json.loads(json.dumps(actual))
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(actual, ensure_ascii=False, indent=indent) + "\n", encoding="utf-8")
+    assert path.exists(), f"{path.name} is missing; create it with UPDATE_GOLDEN=1"
+    assert json.loads(path.read_text(encoding="utf-8")) == actual

@@ -10,14 +10,11 @@ is the documented fallback. Regenerate on purpose only, and review the diff::
 
 from __future__ import annotations
 
-import json
-import os
-
 import pytest
 
 from app.core.chunkers import CHUNKERS
 from tests.conftest import ROOT
-from tests.helpers import check_invariants
+from tests.helpers import assert_golden, check_invariants
 
 GOLDEN = ROOT / "tests" / "golden"
 SAMPLES = ("book.txt", "guide.md", "article.html", "chat.txt")
@@ -28,7 +25,6 @@ OPTIONS = {
     "page": {"chunk_size": 1500},
     "topic": {"chunk_size": 800},
 }
-UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
 
 def as_json(chunks) -> list[dict]:
@@ -44,12 +40,7 @@ def test_sample_matches_golden(sample, strategy):
     check_invariants(strategy, text, chunks, options)
     assert chunks, "every sample gives chunks under every strategy"
     actual = {"sample": sample, "strategy": strategy, "options": options, "chunks": as_json(chunks)}
-    path = GOLDEN / f"{sample}.{strategy}.json"
-    if UPDATE:
-        GOLDEN.mkdir(exist_ok=True)
-        path.write_text(json.dumps(actual, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    assert path.exists(), f"{path.name} is missing; create it with UPDATE_GOLDEN=1"
-    assert json.loads(path.read_text(encoding="utf-8")) == actual
+    assert_golden(GOLDEN / f"{sample}.{strategy}.json", actual)
 
 
 def test_every_golden_file_belongs_to_a_case():

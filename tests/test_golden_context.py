@@ -12,7 +12,6 @@ purpose only, and review the diff::
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
@@ -20,11 +19,10 @@ from app.core.chunkers import CHUNKERS
 from app.core.context import ContextOptions, chunk_in_context, structure_for
 from app.core.documents import DocumentLimits, extract
 from tests.conftest import ROOT
-from tests.helpers import VISIBLE_TEXT
+from tests.helpers import VISIBLE_TEXT, assert_golden
 from tests.make_documents import notes_docx
 
 GOLDEN = ROOT / "tests" / "golden" / "context"
-UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 CASES = {
     # A guide with nested sections; a handbook with a long stock table.
     "guide-markdown": ("guide.md", "markdown", {"chunk_size": 200}, {"contextualize": True, "neighbours": 1}),
@@ -64,13 +62,7 @@ def test_context_matches_golden(case):
         "chunks": [[c.start, c.end, dict(c.meta)] for c in result.chunks],
         "parents": None if result.parents is None else [[p.start, p.end] for p in result.parents],
     }
-    actual = json.loads(json.dumps(actual))
-    path = GOLDEN / f"{case}.json"
-    if UPDATE:
-        GOLDEN.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(actual, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    assert path.exists(), f"{path.name} is missing; create it with UPDATE_GOLDEN=1"
-    assert json.loads(path.read_text(encoding="utf-8")) == actual
+    assert_golden(GOLDEN / f"{case}.json", actual)
 
 
 def test_the_long_table_keeps_its_header_on_every_continuation():

@@ -13,19 +13,15 @@ the diff::
 
 from __future__ import annotations
 
-import json
-import os
-
 import pytest
 
 from app.core.chunkers import CHUNKERS
 from tests.conftest import ROOT
-from tests.helpers import VISIBLE_TEXT, check_invariants
+from tests.helpers import VISIBLE_TEXT, assert_golden, check_invariants
 
 MATRIX = ROOT / "tests" / "golden" / "matrix"
 SAMPLES = sorted(p.name for p in (ROOT / "samples").glob("*") if p.suffix in (".txt", ".md", ".html"))
 SIZES = (200, 800)
-UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
 
 def cases() -> list[tuple[str, int, int]]:
@@ -46,13 +42,7 @@ def test_strategy_matches_its_snapshot(name):
         actual[f"{sample} {size}/{overlap}"] = [
             [c.start, c.end, dict(c.meta), *([c.text] if visible else [])] for c in chunks
         ]
-    actual = json.loads(json.dumps(actual))
-    path = MATRIX / f"{name}.json"
-    if UPDATE:
-        MATRIX.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(actual, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
-    assert path.exists(), f"{path.name} is missing; create it with UPDATE_GOLDEN=1"
-    assert json.loads(path.read_text(encoding="utf-8")) == actual
+    assert_golden(MATRIX / f"{name}.json", actual, indent=0)
 
 
 def test_every_snapshot_belongs_to_a_strategy():
