@@ -24,6 +24,7 @@ without copying text: every addition is metadata, and a chunk stays
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -49,6 +50,9 @@ from app.core.structure import (
     outline_structure,
 )
 from app.core.types import Chunk, MetaValue
+
+# An HTML table's start tag, in any case: searched for, not found in a lowered copy of the text.
+_TABLE_TAG = re.compile("<table", re.IGNORECASE)
 
 #: Most neighbours a window reaches on each side.
 MAX_NEIGHBOURS = 100
@@ -147,7 +151,7 @@ def structure_for(
     if strategy == "markdown":
         return markdown_structure(text) if options.active or has_pipe_table(text) else None
     if strategy == "html":
-        return html_structure(text) if options.active or "<table" in text.lower() else None
+        return html_structure(text) if options.active or _TABLE_TAG.search(text) else None
     if not options.active:
         # Without context asked for, a document's chunks are those of its
         # extracted text sent as JSON, whatever the document holds besides.
