@@ -13,7 +13,7 @@ from app import create_app
 from app.core import retrieval
 from app.core.index_cache import IndexCache
 from app.ops import prometheus
-from app.web.index_store import SUFFIX, DiskStore, TieredIndexes, shared_store
+from app.web.index_store import SUFFIX, DiskStore, TieredIndexes, memory_key, shared_store
 
 CHUNKS = ["Pears keep well in a cool cellar.", "Apples ripen in autumn.", "Plums bruise easily."]
 
@@ -109,13 +109,42 @@ def test_levels_memory_then_disk_then_fit(tmp_path):
     first = TieredIndexes(IndexCache(4), DiskStore(tmp_path, 10**8))
     second = TieredIndexes(IndexCache(4), DiskStore(tmp_path, 10**8))
     before = {(lv, r): lookups(lv, r) for lv in ("memory", "disk") for r in ("hit", "miss")}
-    assert first.get_or_fit("k", fit)[1] == "fit"
-    assert first.get_or_fit("k", fit)[1] == "memory"
-    assert second.get_or_fit("k", fit)[1] == "disk"
-    assert second.get_or_fit("k", fit)[1] == "memory"
+    assert first.get_or_fit(CHUNKS, "bm25", fit)[1] == "fit"
+    assert first.get_or_fit(list(CHUNKS), "bm25", fit)[1] == "memory"
+    assert second.get_or_fit(CHUNKS, "bm25", fit)[1] == "disk"
+    assert second.get_or_fit(CHUNKS, "bm25", fit)[1] == "memory"
     assert len(fits) == 1
     counted = {key: lookups(*key) - value for key, value in before.items()}
     assert counted == {("memory", "hit"): 2, ("memory", "miss"): 2, ("disk", "hit"): 1, ("disk", "miss"): 1}
+
+
+def test_chunks_sharing_a_memory_key_never_share_an_index(tmp_path):
+    # Same method, count, lengths, first and last chunk: the cheap key is the same.
+    edited = [CHUNKS[0], "Apples ripen in August.", CHUNKS[2]]
+    assert len(edited[1]) == len(CHUNKS[1])
+    assert memory_key(edited, "bm25") == memory_key(CHUNKS, "bm25")
+    indexes = TieredIndexes(IndexCache(4), DiskStore(tmp_path, 10**8))
+    first, _ = indexes.get_or_fit(CHUNKS, "bm25", fitted)
+    second, found = indexes.get_or_fit(edited, "bm25", lambda: fitted(edited))
+    assert found == "fit" and second is not first
+    assert retrieval.search(second, "august", top_k=1)[0].index == 1
+    assert not retrieval.search(first, "august", top_k=1)
+    # The first list keeps its place in memory; the second is found on disk.
+    assert indexes.get_or_fit(CHUNKS, "bm25", fitted) == (first, "memory")
+    assert indexes.get_or_fit(edited, "bm25", fitted)[1] == "disk"
+
+
+def test_memory_keys_tell_methods_lengths_and_ends_apart():
+    keys = {
+        memory_key(CHUNKS, "bm25"),
+        memory_key(CHUNKS, "tfidf"),
+        memory_key(CHUNKS[:2], "bm25"),
+        memory_key(["ab", "c"], "bm25"),
+        memory_key(["a", "bc"], "bm25"),
+        memory_key(["Pears", *CHUNKS[1:]], "bm25"),
+        memory_key([], "bm25"),
+    }
+    assert len(keys) == 7
 
 
 def test_concurrent_writers_of_one_key_leave_one_whole_entry(tmp_path):

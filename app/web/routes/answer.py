@@ -202,8 +202,7 @@ def answer() -> ResponseReturnValue:
     request = validate(AnswerRequest, fields, strict=typed)
     chunks, spans, figures, placed = candidate_chunks(request, current_app.config)
     method = request.method
-    key = retrieval.fingerprint(chunks, method)
-    index, found = index_cache().get_or_fit(key, lambda: fit(chunks, method))
+    index, found = index_cache().get_or_fit(chunks, method, lambda: fit(chunks, method))
     with stage("rank", method=method):
         result = retrieval.answer(
             index, request.question, chunks, top_k=request.top_k, min_score=request.min_score
