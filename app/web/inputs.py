@@ -20,7 +20,7 @@ from flask import request
 
 from app.web.documents import DOCUMENT_TYPES, read_document
 from app.web.errors import InvalidBody, InvalidField, UnsupportedMediaType, content_type_hint
-from app.web.jsonio import loads_strict
+from app.web.jsonio import loads_strict, read_body
 
 JSON = "application/json"
 TEXT = "text/plain"
@@ -74,7 +74,7 @@ def _json_object() -> dict[str, Any]:
     # Parsed here rather than by request.get_json(), whose 400 hides the
     # reason outside debug mode; the client deserves to know what is wrong.
     try:
-        data = loads_strict(request.get_data(cache=False))
+        data = loads_strict(read_body())
     except UnicodeDecodeError as exc:
         raise InvalidBody(f"the body is not valid UTF-8 (byte {exc.start})", "body") from None
     except ValueError as exc:

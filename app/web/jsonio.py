@@ -4,14 +4,28 @@ Python's ``json`` accepts ``NaN``, ``Infinity`` and ``1e999`` (as infinity), kee
 duplicate keys, and raises ``RecursionError`` (a 500 in stock Flask) on deeply
 nested input. Here all three are ``ValueError``s, which Flask turns into a 400
 that the error handlers answer in JSON.
+
+That strict parser runs Python's decoder, about 9 ms for a body of 10,000
+chunks (20 ms when the text comes as UTF-8 rather than ASCII escapes). So a
+body is first parsed by orjson (a few ms either way), and its result is kept
+only when it is certainly what the strict parser would return: orjson
+refuses ``NaN``, infinities and lone surrogates itself, and :func:`_is_plain`
+and :func:`_separators` rule out what it would let through (duplicate keys,
+integers too large for it, nesting deeper than the strict parser may
+reach). Anything else, every malformed body included, goes to the strict
+parser, so errors and their messages are its own.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
+import orjson
+from flask import request
 from flask.json.provider import DefaultJSONProvider
+from werkzeug.exceptions import ClientDisconnected
 
 
 def _reject_constant(name: str) -> Any:
@@ -40,6 +54,72 @@ _DECODER = json.JSONDecoder(
 )
 
 
+# Where a key ends: a quote, a colon, then the start of a value. Inside a
+# string a quote is escaped, so a match whose quote follows an odd run of
+# backslashes is text; a string may still begin like a key's end (": 1"),
+# which only sends the body to the strict parser.
+_VALUE_START = r'["{\[\-0-9]|true|false|null'
+_KEY_END = re.compile(rb'"[ \t\n\r]*:[ \t\n\r]*(?=' + _VALUE_START.encode() + rb")")
+_KEY_END_TEXT = re.compile(r'"[ \t\n\r]*:[ \t\n\r]*(?=' + _VALUE_START + r")")
+# orjson reads an integer beyond 64 bits as a float, where Python keeps it
+# an integer: floats this large go to the strict parser.
+_LARGE_FLOAT = 2.0**63
+# Requests are a few levels deep; deeper nesting is left to the strict
+# parser, which refuses runaway nesting by its own rule.
+_PLAIN_DEPTH = 32
+_CONTAINERS = (dict, list)
+
+
+def _is_plain(value: Any) -> int | None:
+    """The number of keys of all objects in ``value``, or None when the strict parser must decide."""
+    keys = 0
+    stack: list[tuple[Any, int]] = [([value], 0)]
+    while stack:
+        container, depth = stack.pop()
+        if depth > _PLAIN_DEPTH:
+            return None
+        if type(container) is dict:
+            keys += len(container)
+            members = list(container.values())
+        else:
+            members = container
+        kinds = set(map(type, members))
+        if float in kinds and any(type(m) is float and abs(m) >= _LARGE_FLOAT for m in members):
+            return None
+        if dict in kinds or list in kinds:
+            stack.extend((m, depth + 1) for m in members if type(m) in _CONTAINERS)
+    return keys
+
+
+def _separators(data: str | bytes) -> int:
+    """How many places in ``data`` look like the end of a key: at least its keys, duplicates counted.
+
+    It can be more (a string that begins with ``": 1``), never fewer: so
+    when it equals the keys orjson kept, no key was repeated.
+    """
+    found = 0
+    backslash: int | str = 92 if isinstance(data, bytes) else "\\"
+    pattern: Any = _KEY_END if isinstance(data, bytes) else _KEY_END_TEXT
+    for match in pattern.finditer(data):
+        before = match.start()
+        while before and data[before - 1] == backslash:
+            before -= 1
+        found += (match.start() - before) % 2 == 0
+    return found
+
+
+def _fast(data: str | bytes) -> tuple[bool, Any]:
+    """True and the value orjson reads in ``data``, or False when only the strict parser may answer."""
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return False, None
+    keys = _is_plain(value)
+    if keys is None or (keys and _separators(data) != keys):
+        return False, None
+    return True, value
+
+
 def loads_strict(data: str | bytes) -> Any:
     """Parse JSON, refusing NaN/Infinity, duplicate keys and runaway nesting.
 
@@ -52,6 +132,12 @@ def loads_strict(data: str | bytes) -> Any:
     Raises:
         ValueError: With a sentence saying what is wrong.
     """
+    done, value = _fast(data)
+    return value if done else strict_loads(data)
+
+
+def strict_loads(data: str | bytes) -> Any:
+    """:func:`loads_strict` by Python's decoder alone: the rules, without orjson's speed."""
     if isinstance(data, bytes):
         data = data.decode("utf-8")
     if data.startswith("\ufeff"):
@@ -61,6 +147,33 @@ def loads_strict(data: str | bytes) -> Any:
         return _DECODER.decode(data)
     except RecursionError:
         raise ValueError("JSON is nested too deeply") from None
+
+
+def read_body() -> bytes:
+    """The request's body, read with one call when its length is known.
+
+    ``request.get_data()`` reads 64 KiB at a time; behind gunicorn each of
+    those reads copies what its buffers still hold, so a body of a few
+    megabytes was copied dozens of times over. Werkzeug's own stream would
+    copy the whole body twice more; reading exactly ``Content-Length`` bytes
+    from the WSGI input is what the WSGI specification allows.
+    """
+    length = request.content_length
+    if not length:
+        return request.get_data(cache=False)
+    request.stream  # noqa: B018  (refuses a Content-Length over the limit with a 413)
+    source = request.environ["wsgi.input"]
+    parts = []
+    try:
+        while length > 0:
+            part = source.read(length)
+            if not part:
+                break
+            parts.append(part)
+            length -= len(part)
+    except (OSError, ValueError):
+        raise ClientDisconnected() from None
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 class StrictJSONProvider(DefaultJSONProvider):

@@ -1,0 +1,109 @@
+"""Strict JSON parsing: orjson's reading is kept only where it is exactly Python's strict one."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.web.jsonio import _fast, loads_strict, strict_loads
+
+# Characters that matter to the key check: quotes, colons, backslashes, spaces, non-ASCII.
+TEXT = st.text(alphabet=st.sampled_from('ab:"\\ {}[],1-tn\u00e9\u2028\U0001f600'), max_size=8)
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    TEXT,
+)
+# Objects as lists of pairs, so that a key may be repeated.
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4).map(lambda items: ("list", items)),
+        st.lists(st.tuples(TEXT, inner), max_size=4).map(lambda pairs: ("object", pairs)),
+    ),
+    max_leaves=12,
+)
+
+
+def render(value: Any, ascii_only: bool, space: str) -> str:
+    """JSON text for a generated value, objects keeping every pair (repeated keys too)."""
+    if isinstance(value, tuple):
+        kind, items = value
+        if kind == "list":
+            return "[" + f",{space}".join(render(v, ascii_only, space) for v in items) + "]"
+        pairs = (
+            f"{json.dumps(k, ensure_ascii=ascii_only)}{space}:{space}{render(v, ascii_only, space)}"
+            for k, v in items
+        )
+        return "{" + f",{space}".join(pairs) + "}"
+    return json.dumps(value, ensure_ascii=ascii_only)
+
+
+def outcome(parse: Any, data: str | bytes) -> tuple[str, Any]:
+    try:
+        return "value", typed(parse(data))
+    except ValueError as error:
+        return "error", (type(error), str(error))
+
+
+def typed(value: Any) -> Any:
+    """The value with every type spelled out, so 1, 1.0 and True differ."""
+    if isinstance(value, dict):
+        return ("dict", [(k, typed(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("list", [typed(v) for v in value])
+    return (type(value).__name__, value)
+
+
+@given(VALUES, st.booleans(), st.sampled_from(["", " ", "\n  "]), st.booleans())
+def test_loads_strict_answers_as_the_strict_decoder_does(value, ascii_only, space, as_bytes):
+    text = render(value, ascii_only, space)
+    data = text.encode("utf-8", "surrogatepass") if as_bytes else text
+    assert outcome(loads_strict, data) == outcome(strict_loads, data)
+
+
+@given(st.binary(max_size=40) | st.text(max_size=20).map(lambda t: t.encode("utf-8", "surrogatepass")))
+def test_any_bytes_are_answered_as_the_strict_decoder_does(data):
+    assert outcome(loads_strict, data) == outcome(strict_loads, data)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"a": 1, "a": 2}',
+        '{"a":1,"b":{"c":[1,{"d":2,"d":3}]}}',
+        '{"x": ": 1", "x": 2}',
+        '{"k\\"": 1, "k\\"": 2}',
+        '{"\\u0061": 1, "a": 2}',
+        '{"a": 123456789012345678901234567890}',
+        '{"a": -9223372036854775809}',
+        '{"a": 1e999}',
+        '{"a": NaN}',
+        '{"a": "\\ud800"}',
+        "\ufeff{}",
+        "[" * 100 + "]" * 100,
+    ],
+)
+def test_what_orjson_reads_otherwise_goes_to_the_strict_decoder(body):
+    assert _fast(body)[0] is False
+    assert _fast(body.encode("utf-8"))[0] is False
+    assert outcome(loads_strict, body) == outcome(strict_loads, body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"question": "Why?", "chunks": ["a: b", "c \\"d\\": 1", ":e", "\\\\"]}',
+        '{"a": [1, 2.5, -3, true, null, {"b": {}}], "c": "\\u00e9"}',
+        "[1, 2, 3]",
+        '"plain"',
+    ],
+)
+def test_plain_bodies_take_the_fast_path_with_the_same_result(body):
+    assert _fast(body.encode("utf-8")) == (True, strict_loads(body))
