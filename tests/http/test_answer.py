@@ -145,6 +145,7 @@ def test_wrong_content_type_is_415(client):
         ({"chunks": "one chunk"}, "chunks", "valid list"),
         ({"chunks": ["ok", 5]}, "chunks[1]", "valid string"),
         ({"chunks": ["ok", "\ud800"]}, "chunks[1]", "surrogate"),
+        ({"chunks": ["café", "ok", "naïve \ud800", "\udfff"]}, "chunks[2]", "surrogate"),
         ({"chunks": CHUNKS, "top_k": 0}, "top_k", "greater than or equal to 1"),
         ({"chunks": CHUNKS, "top_k": 101}, "top_k", "at most 100"),
         ({"chunks": CHUNKS, "top_k": "3"}, "top_k", "valid integer"),

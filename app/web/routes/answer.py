@@ -71,8 +71,11 @@ def check_request(request: Any, config: Mapping[str, Any]) -> None:
         raise InvalidField(f"top_k: must be at most {config['MAX_TOP_K']}", "top_k")
 
 
-def check_chunks(chunks: list[str], config: Mapping[str, Any]) -> None:
+def check_chunks(chunks: list[str], config: Mapping[str, Any]) -> int:
     """Refuse more chunks, or more characters in all, than the configured limits.
+
+    Returns:
+        The characters in all the chunks.
 
     Raises:
         PayloadTooLarge: Naming ``chunks``.
@@ -85,6 +88,7 @@ def check_chunks(chunks: list[str], config: Mapping[str, Any]) -> None:
         raise PayloadTooLarge(
             f"the chunks hold {chars} characters; the limit is {chars_limit} (max_answer_chars)", "chunks"
         )
+    return chars
 
 
 def chunk_text(request: Any, config: Mapping[str, Any]) -> InContext:
@@ -177,8 +181,8 @@ def candidate_chunks(request: Any, config: Mapping[str, Any]) -> Candidates:
     """The chunks to rank, checked against the limits, and figures for :func:`note_work`."""
     check_request(request, config)
     if request.chunks is not None:
-        check_chunks(request.chunks, config)
-        figures = {"input_chars": sum(map(len, request.chunks)), "chunks": len(request.chunks)}
+        chars = check_chunks(request.chunks, config)
+        figures = {"input_chars": chars, "chunks": len(request.chunks)}
         return Candidates(request.chunks, None, figures)
     placed = chunk_text(request, config)
     chunks = placed.chunks

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from itertools import filterfalse
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -29,6 +31,24 @@ ANSWER_STRATEGY = "sentence"
 ANSWER_CHUNK_SIZE = 800
 MAX_QUESTION_CHARS = 10_000
 
+
+# Text's validator on each chunk is a Python call per chunk, on every
+# follow-up question. The list is checked at once instead (only non-ASCII
+# chunks can hold a lone surrogate); a list that fails goes through the
+# per-chunk check, for its error naming the chunk (chunks[3]).
+_EACH_CHUNK = TypeAdapter(list[Text])
+
+
+def _chunks_are_text(chunks: list[str]) -> list[str]:
+    try:
+        for chunk in filterfalse(str.isascii, chunks):
+            chunk.encode("utf-8")
+    except UnicodeEncodeError:
+        _EACH_CHUNK.validate_python(chunks, strict=True)
+    return chunks
+
+
+Chunks = Annotated[list[str], Field(fail_fast=True), AfterValidator(_chunks_are_text)]
 
 #: The context options /answer takes with `text`: where the answer sits, not how chunks are ranked.
 ANSWER_CONTEXT_FIELDS = ("parent_size", "neighbours")
@@ -71,8 +91,8 @@ AnswerRequest = create_model(
     __doc__="A question and the chunks to answer it from: `chunks`, or a `text` to chunk first (not both).",
     question=(Text, Field(min_length=1, max_length=MAX_QUESTION_CHARS, description="The question.")),
     chunks=(
-        list[Text] | None,
-        Field(default=None, fail_fast=True, description="The candidate chunks, in order."),
+        Chunks | None,
+        Field(default=None, description="The candidate chunks, in order."),
     ),
     text=(Text | None, Field(default=None, description="A text to chunk first, instead of `chunks`.")),
     top_k=(int, Field(default=3, ge=1, description="Length of `ranking`; at most MAX_TOP_K (GET /).")),
