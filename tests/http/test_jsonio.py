@@ -1,7 +1,8 @@
-"""Strict JSON parsing: orjson's reading is kept only where it is exactly Python's strict one."""
+"""Request bodies: read whole however they arrive; orjson kept only where it is the strict decoder."""
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
@@ -107,3 +108,50 @@ def test_what_orjson_reads_otherwise_goes_to_the_strict_decoder(body):
 )
 def test_plain_bodies_take_the_fast_path_with_the_same_result(body):
     assert _fast(body.encode("utf-8")) == (True, strict_loads(body))
+
+
+class Trickle(io.RawIOBase):
+    """A request body that arrives a few bytes per read, or breaks off with an error."""
+
+    def __init__(self, data: bytes, fail_after: int | None = None) -> None:
+        self.data, self.at, self.fail_after = data, 0, fail_after
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        if self.fail_after is not None and self.at >= self.fail_after:
+            raise OSError("connection reset")
+        part = self.data[self.at : self.at + min(size, 7)]
+        self.at += len(part)
+        return part
+
+
+def post_stream(client, stream: io.RawIOBase, length: int):
+    # The body given sets Content-Length; the server reads the stream instead.
+    return client.post(
+        "/answer",
+        data=b" " * length,
+        content_type="application/json",
+        environ_overrides={"wsgi.input": stream},
+    )
+
+
+def test_a_body_arriving_in_pieces_is_read_whole(client):
+    body = json.dumps({"question": "pears", "chunks": ["Pears keep well.", "Plums bruise."]}).encode()
+    response = post_stream(client, Trickle(body), len(body))
+    assert response.status_code == 200
+    assert response.get_json()["chunk_index"] == 0
+
+
+def test_a_body_cut_short_is_a_400(client):
+    body = json.dumps({"question": "pears", "chunks": ["Pears keep well."]}).encode()
+    response = post_stream(client, Trickle(body[:20]), len(body))
+    assert response.status_code == 400
+    assert response.get_json()["error"]["field"] == "body"
+
+
+def test_a_connection_lost_while_reading_is_a_400(client):
+    body = json.dumps({"question": "pears", "chunks": ["Pears keep well."]}).encode()
+    response = post_stream(client, Trickle(body, fail_after=14), len(body))
+    assert response.status_code == 400
