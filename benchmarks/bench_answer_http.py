@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python -m benchmarks.bench_answer_http [--sizes 100,1000,10000] [--follow-ups 10] [--no-redis]
+    python -m benchmarks.bench_answer_http [--sizes 100,1000,10000] [--follow-ups 10] [--no-redis] [--utf8]
 
 For each store (the default shared directory, then Redis when
 ``redis-server`` is installed; it is started on a free loopback port with
@@ -134,17 +134,22 @@ def _lookups(server: Server) -> dict[str, float]:
     return found
 
 
-def _body(question: str, chunks: list[str]) -> bytes:
-    return json.dumps({"question": question, "chunks": chunks}).encode()
+def _body(question: str, chunks: list[str], utf8: bool) -> bytes:
+    # Python's json.dumps escapes non-ASCII text (\u00e9); JavaScript's JSON.stringify and
+    # most other clients send it as UTF-8 (--utf8).
+    return json.dumps({"question": question, "chunks": chunks}, ensure_ascii=not utf8).encode()
 
 
-def measure(store: str, env: dict[str, str], size: int, follow_ups: int, pool: list[str], tmp: Path) -> Run:
+def measure(
+    store: str, env: dict[str, str], size: int, follow_ups: int, pool: list[str], tmp: Path, utf8: bool
+) -> Run:
     """Start a fresh server, ask the cold, warm and follow-up questions, stop it."""
     cold_chunks, warm_chunks = pool[:size], pool[size : 2 * size]
     server = start(tmp, env={"CHUNKWISE_WORKERS": "2", **env})
     try:
-        cold_body, warm_body = _body(QUESTIONS[0], cold_chunks), _body(QUESTIONS[0], warm_chunks)
-        bodies = [_body(QUESTIONS[1 + i % (len(QUESTIONS) - 1)], cold_chunks) for i in range(follow_ups)]
+        cold_body, warm_body = _body(QUESTIONS[0], cold_chunks, utf8), _body(QUESTIONS[0], warm_chunks, utf8)
+        questions = [QUESTIONS[1 + i % (len(QUESTIONS) - 1)] for i in range(follow_ups)]
+        bodies = [_body(question, cold_chunks, utf8) for question in questions]
         cpu = [cpu_ms(server)]
         cold_ms, _ = _post(server.port, cold_body)
         cpu.append(cpu_ms(server))
@@ -285,11 +290,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sizes", default="100,1000,10000", help="chunk counts, comma-separated")
     parser.add_argument("--follow-ups", type=int, default=10)
     parser.add_argument("--no-redis", action="store_true", help="only the shared directory")
+    parser.add_argument("--utf8", action="store_true", help="send non-ASCII text as UTF-8, not \\u escapes")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     pool = distinct_chunks(2 * max(sizes))
     print(f"Python {platform.python_version()}, {os.cpu_count()} cores, load average "
-          f"{os.getloadavg()[0]:.1f} at start; corpus: benchmarks.chunk_corpus.distinct_chunks")  # fmt: skip
+          f"{os.getloadavg()[0]:.1f} at start; corpus: benchmarks.chunk_corpus.distinct_chunks; "
+          f"bodies: {'UTF-8' if args.utf8 else 'ASCII with escapes'}")  # fmt: skip
     runs: list[Run] = []
     with tempfile.TemporaryDirectory(prefix="bench-answer-") as name:
         tmp = Path(name)
@@ -301,7 +308,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print("redis-server is not installed: Redis rows left out", file=sys.stderr)
             for store, env in stores:
                 for size in sizes:
-                    runs.append(measure(store, env, size, args.follow_ups, pool, tmp))
+                    runs.append(measure(store, env, size, args.follow_ups, pool, tmp, args.utf8))
                     print(f"  {store} {size}: done", file=sys.stderr)
     print()
     print_runs(runs)
