@@ -112,6 +112,10 @@ class TokenIndex(Protocol):
         """Exact token count of ``text[start:end]`` encoded on its own."""
         ...
 
+    def fits(self, start: int, end: int, limit: int) -> bool:
+        """Whether ``text[start:end]`` encoded on its own has at most ``limit`` tokens."""
+        ...
+
     def advance(self, start: int, tokens: int) -> int:
         """End offset of the ``tokens``-th whole-text token ending after ``start`` (``start`` for 0)."""
         ...
@@ -268,11 +272,33 @@ class TiktokenIndex:
         first = _SYNC.search(text, start, end)
         if first is None:
             return len(encode(text[start:end]))
-        head = first.end()
+        head, tail, middle = self._middle(first.end(), end)
+        return len(encode(text[start:head])) + middle + len(encode(text[tail:end]))
+
+    def fits(self, start: int, end: int, limit: int) -> bool:
+        """Whether ``text[start:end]`` encoded on its own has at most ``limit`` tokens.
+
+        As :meth:`count`, but the two ends are encoded only when it matters:
+        a piece of text never encodes to more tokens than it has UTF-8
+        bytes, so a span whose middle tokens plus the bytes of its two ends
+        are within the limit fits without encoding anything.
+        """
+        text = self._text
+        first = _SYNC.search(text, start, end)
+        if first is None:
+            return self.count(start, end) <= limit
+        head, tail, middle = self._middle(first.end(), end)
+        if middle + len(text[start:head].encode()) + len(text[tail:end].encode()) <= limit:
+            return True
+        encode = self._encoding.encode_ordinary
+        return len(encode(text[start:head])) + middle + len(encode(text[tail:end])) <= limit
+
+    def _middle(self, head: int, end: int) -> tuple[int, int, int]:
+        """The last sync point before ``end``, and the whole-text tokens between it and ``head``."""
         tail = self._last_sync(head, end)
         ends = self._ends_array
         middle = int(ends.searchsorted(tail, "right")) - int(ends.searchsorted(head, "right"))
-        return len(encode(text[start:head])) + middle + len(encode(text[tail:end]))
+        return head, tail, middle
 
     def advance(self, start: int, tokens: int) -> int:
         """End offset of the ``tokens``-th whole-text token ending after ``start``."""
@@ -353,6 +379,10 @@ class HuggingFaceIndex:
         # Normalisers and pre-tokenisers vary between tokenizer.json files, so
         # no span is assumed to encode like its part of the whole text.
         return self._tokenizer.count(self._text[start:end])
+
+    def fits(self, start: int, end: int, limit: int) -> bool:
+        """Whether ``text[start:end]`` encoded on its own has at most ``limit`` tokens."""
+        return self.count(start, end) <= limit
 
     def advance(self, start: int, tokens: int) -> int:
         """End offset of the ``tokens``-th whole-text token ending after ``start``."""

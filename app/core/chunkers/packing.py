@@ -264,9 +264,9 @@ def pack_tokens(
         # The last unit whose run from ``first`` fits: positions never decrease.
         last = max(bisect_right(hi, lo[first] + limit, first + 1) - 1, first)
         start = units[first][0]
-        while last > first and index.count(start, units[last][1]) > limit:
+        while last > first and not index.fits(start, units[last][1], limit):
             last -= 1
-        if last == first and index.count(start, units[first][1]) > limit:
+        if last == first and not index.fits(start, units[first][1], limit):
             out.extend(split_oversize(start, units[first][1]))
         else:
             out.append((start, units[last][1]))
