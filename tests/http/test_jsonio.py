@@ -62,16 +62,33 @@ def typed(value: Any) -> Any:
     return (type(value).__name__, value)
 
 
+def fast_outcome(data: str | bytes) -> tuple[str, Any]:
+    """What loads_strict answers when the fast path is taken (bodies of 16 KiB and more)."""
+    done, value = _fast(data)
+    return ("value", typed(value)) if done else outcome(strict_loads, data)
+
+
 @given(VALUES, st.booleans(), st.sampled_from(["", " ", "\n  "]), st.booleans())
-def test_loads_strict_answers_as_the_strict_decoder_does(value, ascii_only, space, as_bytes):
+def test_the_fast_path_answers_as_the_strict_decoder_does(value, ascii_only, space, as_bytes):
     text = render(value, ascii_only, space)
     data = text.encode("utf-8", "surrogatepass") if as_bytes else text
-    assert outcome(loads_strict, data) == outcome(strict_loads, data)
+    assert fast_outcome(data) == outcome(strict_loads, data)
 
 
 @given(st.binary(max_size=40) | st.text(max_size=20).map(lambda t: t.encode("utf-8", "surrogatepass")))
 def test_any_bytes_are_answered_as_the_strict_decoder_does(data):
-    assert outcome(loads_strict, data) == outcome(strict_loads, data)
+    assert fast_outcome(data) == outcome(strict_loads, data)
+
+
+@pytest.mark.parametrize("repeat", [False, True])
+def test_large_bodies_take_the_fast_path_only_when_it_is_exact(repeat):
+    chunks = [f"chunk {i}: caf\u00e9 \u201cquoted\u201d" for i in range(2000)]
+    text = json.dumps({"question": "q", "chunks": chunks})
+    if repeat:
+        text = text[:-1] + ', "question": "again"}'
+    assert len(text) > 16 * 1024
+    assert _fast(text.encode())[0] is not repeat
+    assert outcome(loads_strict, text.encode()) == outcome(strict_loads, text.encode())
 
 
 @pytest.mark.parametrize(
@@ -94,7 +111,6 @@ def test_any_bytes_are_answered_as_the_strict_decoder_does(data):
 def test_what_orjson_reads_otherwise_goes_to_the_strict_decoder(body):
     assert _fast(body)[0] is False
     assert _fast(body.encode("utf-8"))[0] is False
-    assert outcome(loads_strict, body) == outcome(strict_loads, body)
 
 
 @pytest.mark.parametrize(
