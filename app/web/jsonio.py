@@ -10,7 +10,7 @@ chunks (20 ms when the text comes as UTF-8 rather than ASCII escapes). So a
 body of 16 KiB or more is first parsed by orjson (6 ms either way), and its result is kept
 only when it is certainly what the strict parser would return: orjson
 refuses ``NaN``, infinities and lone surrogates itself, and :func:`_is_plain`
-and :func:`_separators` rule out what it would let through (duplicate keys,
+and :func:`_key_ends_match` rule out what it would let through (duplicate keys,
 integers too large for it, nesting deeper than the strict parser may
 reach). Anything else, every malformed body included, goes to the strict
 parser, so errors and their messages are its own.
@@ -71,6 +71,9 @@ _CONTAINERS = (dict, list)
 # Below this many bytes Python's decoder is as fast as orjson plus the checks
 # (a few microseconds either way), so small requests keep the one path.
 _FAST_FROM = 16 * 1024
+# Places that look like a key's end but are not (and backslashes before one)
+# looked at before giving up on the fast path.
+_CANDIDATE_MARGIN = 1024
 
 
 def _is_plain(value: Any) -> int | None:
@@ -94,21 +97,29 @@ def _is_plain(value: Any) -> int | None:
     return keys
 
 
-def _separators(data: str | bytes) -> int:
-    """How many places in ``data`` look like the end of a key: at least its keys, duplicates counted.
+def _key_ends_match(data: str | bytes, keys: int) -> bool:
+    r"""Whether the places in ``data`` that look like the end of a key are exactly ``keys``.
 
-    It can be more (a string that begins with ``": 1``), never fewer: so
-    when it equals the keys orjson kept, no key was repeated.
+    Such places are at least the keys in ``data``, duplicates counted; there
+    can be more (a string that begins with ``": 1``), never fewer. So when
+    they equal the keys orjson kept, no key was repeated. Text full of
+    escaped ``\": 1``, or long runs of backslashes, would make many bytes to
+    look at one by one in Python: past a margin the answer is no, and the
+    strict parser decides.
     """
     found = 0
+    budget = keys + _CANDIDATE_MARGIN
     backslash: int | str = 92 if isinstance(data, bytes) else "\\"
     pattern: Any = _KEY_END if isinstance(data, bytes) else _KEY_END_TEXT
     for match in pattern.finditer(data):
-        before = match.start()
-        while before and data[before - 1] == backslash:
+        quote = before = match.start()
+        while before and data[before - 1] == backslash and quote - before <= budget:
             before -= 1
-        found += (match.start() - before) % 2 == 0
-    return found
+        budget -= 1 + quote - before
+        if budget < 0:
+            return False
+        found += (quote - before) % 2 == 0
+    return found == keys
 
 
 def _fast(data: str | bytes) -> tuple[bool, Any]:
@@ -118,7 +129,7 @@ def _fast(data: str | bytes) -> tuple[bool, Any]:
     except orjson.JSONDecodeError:
         return False, None
     keys = _is_plain(value)
-    if keys is None or (keys and _separators(data) != keys):
+    if keys is None or (keys and not _key_ends_match(data, keys)):
         return False, None
     return True, value
 

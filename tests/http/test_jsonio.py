@@ -171,3 +171,23 @@ def test_a_connection_lost_while_reading_is_a_400(client):
     body = json.dumps({"question": "pears", "chunks": ["Pears keep well."]}).encode()
     response = post_stream(client, Trickle(body, fail_after=14), len(body))
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '\\": 1 ' * 3000,  # escaped quotes before colons: candidates that are not keys
+        "\\\\" * 20000 + '": 1',  # a long run of backslashes before one
+    ],
+)
+def test_text_that_only_looks_like_keys_goes_to_the_strict_decoder(text):
+    # Each candidate costs a step in Python: past a margin the strict decoder decides.
+    body = json.dumps({"question": "q", "chunks": [text]}).encode()
+    assert len(body) > 16 * 1024
+    assert _fast(body)[0] is False
+    assert loads_strict(body) == {"question": "q", "chunks": [text]}
+
+
+def test_a_few_lookalikes_keep_the_fast_path():
+    body = json.dumps({"question": "q", "chunks": ['say \\": 1'] * 100 + ["x" * 20000]}).encode()
+    assert _fast(body) == (True, strict_loads(body))
