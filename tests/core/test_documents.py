@@ -305,3 +305,30 @@ def test_hyphen_marks_are_decided_as_the_pattern_would(page):
         return f"<{match.group(1)}|{match.group(2)}>"
 
     assert _sub_breaks(page, decide) == _BROKEN.sub(decide, page)
+
+
+@given(
+    st.text(
+        st.sampled_from(
+            ["a", "B", "é", "_", "1", "-", " ", "\n", "\f", "\x02", "Σ", "σ", "İ", "i", "ß", "!"]
+        ),
+        max_size=40,
+    ),
+    st.text(st.sampled_from(["a", "b", "é", "_", "1", "-", "σ", "ς", "i", "ß"]), min_size=1, max_size=4),
+)
+def test_the_word_search_agrees_with_listing_every_word(text, form):
+    from app.core.documents.pdf import _WORD, _Lexicon
+
+    words = {word.lower() for word in _WORD.findall(text)}
+    lexicon = _Lexicon(text)
+    for asked in sorted(words)[:5] + [form, form.lower()]:
+        assert (asked in lexicon) == (asked in words), asked
+
+
+def test_a_form_hiding_in_many_longer_words_falls_back_to_listing_them():
+    from app.core.documents.pdf import _Lexicon
+
+    text = "aaa " * 30_000
+    assert "aa" not in _Lexicon(text)
+    assert "aa" in _Lexicon(text + "aa")
+    assert "aaa" in _Lexicon(text)

@@ -115,21 +115,94 @@ def _rejoin(pages: list[str]) -> list[str]:
     (``GPL-compatible`` seen whole keeps its hyphen, ``documentation`` seen
     whole is joined); without evidence a right half opening with a capital
     or a digit keeps the hyphen (``pre-1990``, ``non-GPL``), others join.
+    Each decision asks only for the forms that can change it.
     """
     if not any("\x02" in page for page in pages):
         return pages
-    words = {word.lower() for page in pages for word in _WORD.findall(page)}
+    words = _Lexicon("\f".join(pages))
 
     def decide(match: re.Match[str]) -> str:
         left, right = match.group(1), match.group(2)
         joined, hyphened = left + right, f"{left}-{right}"
+        if right[0].isupper() or right[0].isdigit():
+            return joined if joined.lower() in words else hyphened
         if hyphened.lower() in words and joined.lower() not in words:
             return hyphened
-        if joined.lower() in words or not right[0].isupper() and not right[0].isdigit():
-            return joined
-        return hyphened
+        return joined
 
     return [_sub_breaks(page, decide).replace("\x02", "") for page in pages]
+
+
+class _Lexicon:
+    """The words of a text (``_WORD`` matches, lowercased), asked about one form at a time.
+
+    Listing every word of a long document costs a regular-expression match
+    per word; the hyphen marks are few, so each form is first looked for in
+    the lowered text and the word around a hit checked. When the searches
+    grow costly (many marks, or a form hiding in many longer words) the
+    words are listed once after all. The search is exact only when lowering
+    works character by character: not for a capital sigma (its lowercase
+    depends on the letters around it) or a dotted capital I (it grows to two
+    characters), which list the words at once.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        low = text.lower()
+        exact = len(low) == len(text) and "\u03a3" not in text
+        self._low = low if exact else ""
+        self._words: set[str] | None = None if exact else self._listed()
+        self._budget = _SEARCH_BUDGET
+        self._known: dict[str, bool] = {}
+
+    def __contains__(self, form: object) -> bool:
+        if not isinstance(form, str):
+            return False
+        if self._words is not None:
+            return form in self._words
+        if form not in self._known:
+            found = self._search(form)
+            if found is None:
+                self._words = self._listed()
+                return form in self._words
+            self._known[form] = found
+        return self._known[form]
+
+    def _listed(self) -> set[str]:
+        return {word.lower() for word in _WORD.findall(self._text)}
+
+    def _search(self, form: str) -> bool | None:
+        """Whether ``form`` is a whole word of the text; None when the budget ran out first."""
+        text, end = self._text, len(self._text)
+        self._budget -= _SEARCH_COST
+        at = self._low.find(form)
+        while at >= 0 and self._budget > 0:
+            after = at + len(form)
+            if _word_starts(text, at) and (after == end or _word_ends(text, after)):
+                return True
+            self._budget -= 1
+            at = self._low.find(form, at + 1)
+        return None if self._budget <= 0 else False
+
+
+#: What the searches of one document may cost before its words are listed instead, in
+#: checked hits; a search through the whole text counts :data:`_SEARCH_COST` of them.
+_SEARCH_BUDGET = 20_000
+_SEARCH_COST = 400
+
+
+def _word_starts(text: str, at: int) -> bool:
+    """Whether a ``_WORD`` match starts at ``text[at]`` (a word character): not inside a word or compound."""
+    if at == 0:
+        return True
+    before = text[at - 1]
+    return not _is_word(before) and not (before == "-" and at >= 2 and _is_word(text[at - 2]))
+
+
+def _word_ends(text: str, at: int) -> bool:
+    """Whether a ``_WORD`` match ending before ``text[at]`` ends there: no word or ``-word`` follows."""
+    after = text[at]
+    return not _is_word(after) and not (after == "-" and at + 1 < len(text) and _is_word(text[at + 1]))
 
 
 def _sub_breaks(page: str, decide: Callable[[re.Match[str]], str]) -> str:
