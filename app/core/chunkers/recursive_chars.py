@@ -1,0 +1,216 @@
+"""The recursive rules in characters without overlap, found back from each chunk's limit.
+
+In characters and without overlap, packing the recursive atoms greedily
+needs two facts per chunk: its end, the last atom end at most ``limit``
+after its start, and the next chunk's start, the first non-space character
+after that end. Atoms end at paragraph breaks, at line breaks, and inside a
+piece too long to fit at sentence ends, between words, or at hard cuts.
+
+So instead of breaking a megabyte into thousands of atoms, each chunk looks
+back from its limit for the last paragraph break (a reverse scan inside the
+regex engine), and forward from there only to the next break, to learn
+whether the piece that straddles the limit fits (then the chunk ends before
+it) or must be entered (then line breaks decide the same way). Only a run
+longer than ``limit`` without any line break is broken into atoms by the
+general rules (``atoms_of``), once, and the chunk ends are looked up among
+them. The text is touched near the end of each chunk rather than everywhere.
+
+A break is a run of whitespace: a paragraph break holds two newlines or a
+U+2029, a line break a newline. Every piece and chunk is trimmed, so a
+chunk ends where a run starts and the next chunk starts where it ends.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable
+
+Atoms = Callable[[int, int], list[tuple[int, int]]]
+
+# (?s:.*) jumps to the end of the range and backtracks: a reverse search.
+# The tail of _BACK_BLANK starts with a literal, so the engine steps back
+# straight from newline to newline.
+_BACK_BLANK = re.compile(r"(?s:.*)\n[^\S\n]*\n")
+_BACK_NON_SPACE = re.compile(r"(?s:.*)\S")
+_BLANK = re.compile(r"\n[^\S\n]*\n")
+_NON_SPACE = re.compile(r"\S")
+# From the start of a whitespace run: its first newline or paragraph separator.
+_RUN_BREAK = re.compile(r"[^\S\n\u2029]*([\n\u2029])")
+
+_PARAGRAPH, _LINE, _INSIDE = 0, 1, 2
+
+
+def _run_start(text: str, pos: int) -> int:
+    """Start of the whitespace run holding ``pos``; a non-space character precedes it."""
+    if not text[pos - 1].isspace():
+        return pos
+    match = _BACK_NON_SPACE.match(text, 0, pos)
+    return match.end() if match else 0
+
+
+def _run_end(text: str, pos: int) -> int:
+    """The first non-space character at or after ``pos`` (one follows it)."""
+    if not text[pos].isspace():
+        return pos
+    match = _NON_SPACE.search(text, pos)
+    return match.start() if match else len(text)
+
+
+def _break_at(text: str, pos: int) -> int:
+    """What the whitespace run starting at ``pos`` breaks: a paragraph, a line, or neither."""
+    first = _RUN_BREAK.match(text, pos)
+    if first is None:
+        return _INSIDE
+    if first.group(1) == "\u2029" or _RUN_BREAK.match(text, first.end()):
+        return _PARAGRAPH
+    return _LINE
+
+
+class _Scanner:
+    """Chunk ends of one trimmed range, for chunk starts that only move forward.
+
+    The next break after a point is remembered: the points asked about
+    never move back, so no stretch of text is scanned forward twice.
+    """
+
+    __slots__ = ("text", "end", "limit", "atoms_of", "separators", "newline", "separator", "piece")
+
+    def __init__(self, text: str, end: int, limit: int, atoms_of: Atoms, separators: bool) -> None:
+        self.text, self.end, self.limit, self.atoms_of = text, end, limit, atoms_of
+        # Whether the range holds a U+2029 at all; if not, no search for one.
+        self.separators = separators
+        self.newline = self.separator = -1
+        # The last line-level piece broken into atoms: start, end, atom starts, atom ends.
+        self.piece: tuple[int, int, list[int], list[int]] = (0, 0, [], [])
+
+    def next_separator(self, pos: int) -> int:
+        """The next U+2029 at or after ``pos``, or the range's end."""
+        if not self.separators:
+            return self.end
+        if self.separator < pos:
+            found = self.text.find("\u2029", pos, self.end)
+            self.separator = self.end if found < 0 else found
+        return self.separator
+
+    def line_after(self, pos: int) -> int:
+        """Start of the first line break (paragraph breaks included) after ``pos``, or the range's end."""
+        if self.newline < pos:
+            found = self.text.find("\n", pos, self.end)
+            self.newline = self.end if found < 0 else found
+        found = min(self.newline, self.next_separator(pos))
+        return self.end if found >= self.end else _run_start(self.text, found)
+
+    def last_separator(self, start: int, stop: int) -> int:
+        """The last U+2029 in ``[start, stop)``, or -1."""
+        return self.text.rfind("\u2029", start, stop) if self.separators else -1
+
+    def probe(self, start: int) -> tuple[int, int, int, int]:
+        """Where the chunk starting at ``start`` may end, and the last paragraph break before that.
+
+        Returns:
+            ``start``; ``stop``, one past the last non-space character
+            within the limit (no atom ends after it); what the whitespace
+            run at ``stop`` breaks; and the position of a character of the
+            last paragraph break before ``stop``, or -1 when there is none.
+            ``start + limit`` must lie before the range's end.
+        """
+        text = self.text
+        stop = start + self.limit
+        if text[stop - 1].isspace():
+            stop = _run_start(text, stop - 1)
+        at_stop = _break_at(text, stop) if text[stop].isspace() else _INSIDE
+        if at_stop == _PARAGRAPH:
+            return start, stop, at_stop, -1
+        match = _BACK_BLANK.match(text, start, stop)
+        last = match.end() - 1 if match else -1
+        if self.separators:
+            last = max(last, text.rfind("\u2029", start, stop))
+        return start, stop, at_stop, last
+
+    def by_lines(self, start: int, stop: int, at_stop: int) -> tuple[int, int]:
+        """End of the chunk at ``start`` inside a paragraph longer than the limit, and the next start."""
+        text, limit = self.text, self.limit
+        if at_stop == _LINE:
+            return stop, _run_end(text, stop)
+        last = max(text.rfind("\n", start, stop), self.last_separator(start, stop))
+        line_end = self.line_after(stop)
+        if last > start:
+            piece_start = _run_end(text, last)
+            before = _run_start(text, last)
+            if line_end - piece_start <= limit:
+                # The straddling line fits whole: the chunk ends before it.
+                return before, piece_start
+            return self._inside(start, stop, piece_start, line_end, before)
+        return self._inside(start, stop, -1, line_end, -1)
+
+    def _inside(
+        self, start: int, stop: int, piece_start: int, piece_end: int, before: int
+    ) -> tuple[int, int]:
+        """The chunk end inside a line-level piece longer than the limit, from its atoms.
+
+        ``piece_start`` is -1 when the piece began at or before ``start``:
+        then it began at ``start`` or is the piece broken into atoms last.
+        ``before`` is where the previous piece ended, when it ended after ``start``.
+        """
+        cached_start, cached_end, starts, ends = self.piece
+        if piece_start < 0 and cached_start < stop < cached_end:
+            piece_start = cached_start
+        elif piece_start < 0 or piece_start != cached_start:
+            piece_start = start if piece_start < 0 else piece_start
+            atoms = self.atoms_of(piece_start, piece_end)
+            starts, ends = [a for a, _ in atoms], [b for _, b in atoms]
+            self.piece = (piece_start, piece_end, starts, ends)
+        i = bisect_right(ends, stop) - 1
+        if i < 0:
+            # The piece's first atom does not fit beside what came before it.
+            return before, piece_start
+        after = starts[i + 1] if i + 1 < len(starts) else _run_end(self.text, ends[i])
+        return ends[i], after
+
+
+def pack_recursive_chars(
+    text: str, start: int, end: int, limit: int, atoms_of: Atoms
+) -> list[tuple[int, int]]:
+    """The chunks of the recursive rules in characters, without overlap.
+
+    Args:
+        text: The source.
+        start: First non-space index of the range.
+        end: One past its last non-space character.
+        limit: Most characters in a chunk.
+        atoms_of: The atoms, by the general rules, of a piece with no line
+            break inside, trimmed, longer than ``limit``.
+
+    Returns:
+        The ``(start, end)`` of each chunk, in order; the same as packing
+        every atom greedily.
+    """
+    scanner = _Scanner(text, end, limit, atoms_of, text.find("\u2029", start, end) >= 0)
+    out: list[tuple[int, int]] = []
+    pos = start
+    ahead = (-1, 0, 0, 0)
+    while pos + limit < end:
+        _, stop, at_stop, last = ahead if ahead[0] == pos else scanner.probe(pos)
+        if at_stop == _PARAGRAPH:
+            out.append((pos, stop))
+            pos = _run_end(text, stop)
+            continue
+        if last > pos:
+            piece = _run_end(text, last)
+            # The paragraph after the last break fits when the chunk that
+            # would start with it finds a break within its own limit; that
+            # probe is the next chunk's first step, so it is kept.
+            fits = piece + limit >= end
+            if not fits:
+                ahead = scanner.probe(piece)
+                fits = ahead[2] == _PARAGRAPH or ahead[3] > piece
+            if fits:
+                out.append((pos, _run_start(text, last)))
+                pos = piece
+                continue
+        chunk_end, pos_next = scanner.by_lines(pos, stop, at_stop)
+        out.append((pos, chunk_end))
+        pos = pos_next
+    out.append((pos, end))
+    return out
