@@ -7,11 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.core.chunkers.packing import Sizer, pack_chars, trim
-from app.core.chunkers.recursive import (
-    RecursiveChunker,
-    recursive_atoms,
-    split_recursive,
-)
+from app.core.chunkers.recursive import FIND_ENDS_FROM, RecursiveChunker, recursive_atoms, split_recursive
+from app.core.chunkers.recursive_chars import pack_recursive_chars
 
 WORDS = ("a", "word", "longerword", "x" * 23, "今日は晴れ", "“quoted”", "(aside)", "e.g.", "3.14")
 # Sentence ends with closing quotes and brackets, CJK full stops with and
@@ -68,17 +65,28 @@ def by_atoms(text: str, limit: int, start: int = 0, end: int | None = None) -> l
     return pack_chars(recursive_atoms(Sizer(text, "chars", limit), whole.start, whole.end), limit, 0)
 
 
+def by_ends(text: str, limit: int, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Chunk ends found back from each limit, at any size (the chunker uses them from FIND_ENDS_FROM)."""
+    whole = trim(text, start, len(text) if end is None else end)
+    if whole is None:
+        return []
+    sizer = Sizer(text, "chars", limit)
+    return pack_recursive_chars(
+        text, whole.start, whole.end, limit, lambda s, e: recursive_atoms(sizer, s, e, 2)
+    )
+
+
 def _spans(chunks: list) -> list[tuple[int, int]]:
     return [(c.start, c.end) for c in chunks]
 
 
 @settings(max_examples=80)
 @given(texts())
-def test_chunks_are_those_of_packing_every_atom_at_every_size(text):
+def test_chunk_ends_are_those_of_packing_every_atom_at_every_size(text):
     # Every size up to the whole text: a chunk end is decided by a piece that
     # fits exactly or by one character too many, whatever the piece's level.
     for limit in range(1, len(text) + 2):
-        assert _spans(RecursiveChunker(chunk_size=limit).chunk(text)) == by_atoms(text, limit), limit
+        assert by_ends(text, limit) == by_atoms(text, limit), limit
 
 
 @settings(max_examples=30)
@@ -90,22 +98,30 @@ def test_a_range_inside_a_text_is_split_as_the_atoms_say(text, data):
     if whole is None:
         return
     for limit in range(1, whole.end - whole.start + 1):
-        spans = split_recursive(Sizer(text, "chars", limit), whole.start, whole.end)
-        assert [(s.start, s.end) for s in spans] == by_atoms(text, limit, whole.start, whole.end), limit
+        assert by_ends(text, limit, whole.start, whole.end) == by_atoms(
+            text, limit, whole.start, whole.end
+        ), limit
+
+
+def test_the_chunker_finds_ends_from_a_few_hundred_characters():
+    # Wrapped paragraphs, some longer than the limit, one line longer than it
+    # (broken into sentences and words), and a paragraph separator.
+    paragraph = "One line of a paragraph, wrapped.\nAnother line of it. " + "And a long sentence " * 30
+    text = "\n\n".join(f"{i} {paragraph * (i % 3 + 1)}" for i in range(40)) + "\n\u2029Last one."
+    for limit in (FIND_ENDS_FROM, 500, 1000, 2000):
+        chunks = RecursiveChunker(chunk_size=limit).chunk(text)
+        assert _spans(chunks) == by_atoms(text, limit)
+        assert all(c.end - c.start <= limit for c in chunks)
+    # A trimmed range of it, as other strategies split an oversize unit.
+    unit = trim(text, 5, len(text) - 3)
+    assert unit is not None
+    spans = split_recursive(Sizer(text, "chars", 1000), unit.start, unit.end)
+    assert _spans(spans) == by_atoms(text, 1000, unit.start, unit.end)
 
 
 def test_a_hard_cut_can_end_right_before_a_closing_quote_and_its_sentence_end():
     # The third chunk starts inside a run without separators, between the full
     # stop and its closing quotes: the space after them still ends a sentence.
     text = "x" * 7 + '."" ' + "yy zz. " + "w" * 3
-    limit = 4
-    assert _spans(RecursiveChunker(chunk_size=limit).chunk(text)) == by_atoms(text, limit)
-
-
-def test_paragraphs_lines_and_an_oversize_line_on_real_layouts():
-    paragraph = "One line of a paragraph, wrapped.\nAnother line of it. " + "And a long sentence " * 6
-    text = "\n\n".join(f"{i} {paragraph}" for i in range(12)) + "\n\u2029Last one."
-    for limit in (20, 45, 90, 150, 400, 1000):
-        chunks = RecursiveChunker(chunk_size=limit).chunk(text)
-        assert _spans(chunks) == by_atoms(text, limit)
-        assert all(c.end - c.start <= limit for c in chunks)
+    expected = ["xxxx", "xxx.", '""', "yy", "zz.", "www"]
+    assert [text[s:e] for s, e in by_ends(text, 4)] == [text[s:e] for s, e in by_atoms(text, 4)] == expected

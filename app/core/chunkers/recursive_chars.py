@@ -8,12 +8,14 @@ piece too long to fit at sentence ends, between words, or at hard cuts.
 
 So instead of breaking a megabyte into thousands of atoms, each chunk looks
 back from its limit for the last paragraph break (a reverse scan inside the
-regex engine), and forward from there only to the next break, to learn
-whether the piece that straddles the limit fits (then the chunk ends before
-it) or must be entered (then line breaks decide the same way). Only a run
-longer than ``limit`` without any line break is broken into atoms by the
-general rules (``atoms_of``), once, and the chunk ends are looked up among
-them. The text is touched near the end of each chunk rather than everywhere.
+regex engine). The paragraph that straddles the limit fits when the chunk
+that would start with it finds a break within its own limit; then this
+chunk ends before it, and that look is the next chunk's first step. A
+paragraph that does not fit is entered, and line breaks decide the same
+way. Only a run longer than ``limit`` without any line break is broken into
+atoms by the general rules (``atoms_of``), once, and the chunk ends are
+looked up among them. The text is touched near the end of each chunk, not
+everywhere: on a megabyte of prose about a fifth of it.
 
 A break is a run of whitespace: a paragraph break holds two newlines or a
 U+2029, a line break a newline. Every piece and chunk is trimmed, so a
@@ -45,6 +47,9 @@ def _run_start(text: str, pos: int) -> int:
     """Start of the whitespace run holding ``pos``; a non-space character precedes it."""
     if not text[pos - 1].isspace():
         return pos
+    # Most runs are a line break or two: step back in Python before searching.
+    if not text[pos - 2].isspace():
+        return pos - 1
     match = _BACK_NON_SPACE.match(text, 0, pos)
     return match.end() if match else 0
 
@@ -74,15 +79,13 @@ class _Scanner:
     never move back, so no stretch of text is scanned forward twice.
     """
 
-    __slots__ = ("text", "end", "limit", "atoms_of", "separators", "newline", "separator", "piece")
+    __slots__ = ("text", "end", "limit", "atoms_of", "separators", "newline", "separator")
 
     def __init__(self, text: str, end: int, limit: int, atoms_of: Atoms, separators: bool) -> None:
         self.text, self.end, self.limit, self.atoms_of = text, end, limit, atoms_of
         # Whether the range holds a U+2029 at all; if not, no search for one.
         self.separators = separators
         self.newline = self.separator = -1
-        # The last line-level piece broken into atoms: start, end, atom starts, atom ends.
-        self.piece: tuple[int, int, list[int], list[int]] = (0, 0, [], [])
 
     def next_separator(self, pos: int) -> int:
         """The next U+2029 at or after ``pos``, or the range's end."""
@@ -128,45 +131,55 @@ class _Scanner:
             last = max(last, text.rfind("\u2029", start, stop))
         return start, stop, at_stop, last
 
-    def by_lines(self, start: int, stop: int, at_stop: int) -> tuple[int, int]:
-        """End of the chunk at ``start`` inside a paragraph longer than the limit, and the next start."""
+    def by_lines(self, out: list[tuple[int, int]], start: int, stop: int, at_stop: int) -> int:
+        """Add the chunk at ``start`` inside a paragraph longer than the limit; the next start."""
         text, limit = self.text, self.limit
         if at_stop == _LINE:
-            return stop, _run_end(text, stop)
+            out.append((start, stop))
+            return _run_end(text, stop)
         last = max(text.rfind("\n", start, stop), self.last_separator(start, stop))
         line_end = self.line_after(stop)
-        if last > start:
-            piece_start = _run_end(text, last)
-            before = _run_start(text, last)
-            if line_end - piece_start <= limit:
-                # The straddling line fits whole: the chunk ends before it.
-                return before, piece_start
-            return self._inside(start, stop, piece_start, line_end, before)
-        return self._inside(start, stop, -1, line_end, -1)
+        if last <= start:
+            # No line break since the chunk's start: the line began there.
+            return self._inside(out, start, start, line_end, -1)
+        piece_start = _run_end(text, last)
+        before = _run_start(text, last)
+        if line_end - piece_start <= limit:
+            # The straddling line fits whole: the chunk ends before it.
+            out.append((start, before))
+            return piece_start
+        return self._inside(out, start, piece_start, line_end, before)
 
     def _inside(
-        self, start: int, stop: int, piece_start: int, piece_end: int, before: int
-    ) -> tuple[int, int]:
-        """The chunk end inside a line-level piece longer than the limit, from its atoms.
+        self, out: list[tuple[int, int]], start: int, piece_start: int, piece_end: int, before: int
+    ) -> int:
+        """Add the chunks from ``start`` up to the last one within a line longer than the limit.
 
-        ``piece_start`` is -1 when the piece began at or before ``start``:
-        then it began at ``start`` or is the piece broken into atoms last.
-        ``before`` is where the previous piece ended, when it ended after ``start``.
+        The line ``[piece_start, piece_end)`` is broken into atoms, and its
+        chunks are packed from them while a chunk's limit stays inside it.
+        ``before`` is where the previous line ended, when the chunk at
+        ``start`` began there, before the long line.
+
+        Returns:
+            The start of the next chunk, whose limit lies past the line.
         """
-        cached_start, cached_end, starts, ends = self.piece
-        if piece_start < 0 and cached_start < stop < cached_end:
-            piece_start = cached_start
-        elif piece_start < 0 or piece_start != cached_start:
-            piece_start = start if piece_start < 0 else piece_start
-            atoms = self.atoms_of(piece_start, piece_end)
-            starts, ends = [a for a, _ in atoms], [b for _, b in atoms]
-            self.piece = (piece_start, piece_end, starts, ends)
-        i = bisect_right(ends, stop) - 1
-        if i < 0:
-            # The piece's first atom does not fit beside what came before it.
-            return before, piece_start
-        after = starts[i + 1] if i + 1 < len(starts) else _run_end(self.text, ends[i])
-        return ends[i], after
+        limit = self.limit
+        atoms = self.atoms_of(piece_start, piece_end)
+        starts, ends = [a for a, _ in atoms], [b for _, b in atoms]
+        k = 0
+        if start < piece_start:
+            i = bisect_right(ends, start + limit) - 1
+            # Ahead of the line, the chunk takes what of its first atoms fits.
+            out.append((start, before if i < 0 else ends[i]))
+            k = i + 1
+        while k < len(starts):
+            pos = starts[k]
+            if pos + limit >= piece_end:
+                return pos
+            i = bisect_right(ends, pos + limit, k) - 1
+            out.append((pos, ends[i]))
+            k = i + 1
+        return _run_end(self.text, piece_end)
 
 
 def pack_recursive_chars(
@@ -197,7 +210,8 @@ def pack_recursive_chars(
             pos = _run_end(text, stop)
             continue
         if last > pos:
-            piece = _run_end(text, last)
+            # last is in a whitespace run, usually of two newlines alone.
+            piece = last + 1 if not text[last + 1].isspace() else _run_end(text, last + 1)
             # The paragraph after the last break fits when the chunk that
             # would start with it finds a break within its own limit; that
             # probe is the next chunk's first step, so it is kept.
@@ -209,8 +223,6 @@ def pack_recursive_chars(
                 out.append((pos, _run_start(text, last)))
                 pos = piece
                 continue
-        chunk_end, pos_next = scanner.by_lines(pos, stop, at_stop)
-        out.append((pos, chunk_end))
-        pos = pos_next
+        pos = scanner.by_lines(out, pos, stop, at_stop)
     out.append((pos, end))
     return out
