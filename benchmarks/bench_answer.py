@@ -41,7 +41,6 @@ import argparse
 import gc
 import json
 import platform
-import re
 import statistics
 import sys
 import time
@@ -59,6 +58,7 @@ from app.core.chunkers import CHUNKERS
 from app.core.chunkers.fixed import FixedChunker
 from app.core.index_cache import IndexCache
 from benchmarks.corpus import prose
+from benchmarks.retrieval_set import PooledChunk, Question, covers, locate
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_FILE = ROOT / "benchmarks" / "data" / "answer_eval.json"
@@ -79,22 +79,6 @@ LATENCY_QUESTIONS = (
 RANK_DEPTH = 3
 
 
-@dataclass(frozen=True)
-class Question:
-    text: str
-    document: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class PooledChunk:
-    document: str
-    start: int
-    end: int
-    text: str
-
-
 def terms_of(texts: list[str]) -> list[list[str]]:
     """chunkwise's BM25 terms, so the libraries differ from it only in scoring."""
     return analyze_many(texts, ngrams=retrieval.NGRAMS["bm25"])
@@ -107,13 +91,14 @@ def load_eval() -> tuple[dict[str, str], list[Question]]:
     """The documents and the questions, each gold span located in its document."""
     data = json.loads(EVAL_FILE.read_text(encoding="utf-8"))
     documents = {name: (ROOT / name).read_text(encoding="utf-8") for name in data["documents"]}
-    questions = []
-    for item in data["questions"]:
-        pattern = r"\s+".join(map(re.escape, item["gold"].split()))
-        found = [m.span() for m in re.finditer(pattern, documents[item["document"]])]
-        if len(found) != 1:
-            raise ValueError(f"gold span found {len(found)} times in {item['document']}: {item['gold']!r}")
-        questions.append(Question(item["question"], item["document"], *found[0]))
+    questions = [
+        Question(
+            item["question"],
+            item["document"],
+            *locate(item["gold"], documents[item["document"]], item["document"]),
+        )
+        for item in data["questions"]
+    ]
     return documents, questions
 
 
@@ -126,13 +111,6 @@ def pool(
         for name, text in documents.items()
         for c in chunker.chunk(text)
     ]
-
-
-def _covers(chunk: PooledChunk, question: Question) -> bool:
-    if chunk.document != question.document:
-        return False
-    overlap = min(chunk.end, question.end) - max(chunk.start, question.start)
-    return overlap * 2 >= question.end - question.start
 
 
 # ---- rankers: each takes a question and returns the top chunk indices (and a sentence span)
@@ -219,7 +197,7 @@ def evaluate(ranker: Ranker, chunks: list[PooledChunk], questions: list[Question
     chars = []
     for q in questions:
         ranked, span = ranker(q.text)
-        hits = [_covers(chunks[i], q) for i in ranked[:RANK_DEPTH]]
+        hits = [covers(chunks[i], q) for i in ranked[:RANK_DEPTH]]
         top1 += bool(hits and hits[0])
         recall += any(hits)
         if hits and hits[0] and span is not None:

@@ -52,7 +52,7 @@ class PooledChunk:
     start: int
     end: int
     text: str
-    headings: tuple[str, ...]
+    headings: tuple[str, ...] = ()
 
 
 def _read(entry: dict[str, Any]) -> str:
@@ -65,8 +65,12 @@ def _read(entry: dict[str, Any]) -> str:
     return (gzip.decompress(raw) if path.suffix == ".gz" else raw).decode("utf-8")
 
 
-def _locate(gold: str, text: str, name: str) -> tuple[int, int]:
-    # Runs of whitespace in the quotation match any run in the document.
+def locate(gold: str, text: str, name: str) -> tuple[int, int]:
+    """The offsets of ``gold`` in ``text``; runs of whitespace in the quotation match any run.
+
+    Raises:
+        ValueError: When the quotation is not found exactly once.
+    """
     pattern = r"\s+".join(map(re.escape, gold.split()))
     found = [m.span() for m in re.finditer(pattern, text)]
     if len(found) != 1:
@@ -83,7 +87,7 @@ def load() -> tuple[dict[str, Document], list[Question]]:
     }
     questions = [
         Question(
-            q["question"], q["document"], *_locate(q["gold"], documents[q["document"]].text, q["document"])
+            q["question"], q["document"], *locate(q["gold"], documents[q["document"]].text, q["document"])
         )
         for q in data["questions"]
     ]

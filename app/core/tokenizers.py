@@ -112,6 +112,10 @@ class TokenIndex(Protocol):
         """Exact token count of ``text[start:end]`` encoded on its own."""
         ...
 
+    def fits(self, start: int, end: int, limit: int) -> bool:
+        """Whether ``text[start:end]`` encoded on its own has at most ``limit`` tokens."""
+        ...
+
     def advance(self, start: int, tokens: int) -> int:
         """End offset of the ``tokens``-th whole-text token ending after ``start`` (``start`` for 0)."""
         ...
@@ -191,12 +195,31 @@ def _overlapping(starts: list[int] | None, ends: list[int], start: int, end: int
 # whole text's.
 _SYNC = re.compile(r"\S(?=[^\S\r\n])")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Single estimates answered from the array before the list is worth making.
+_ARRAY_ESTIMATES = 64
+
+
+def _code_point_ends(byte_ends: Ints, text: str) -> Ints:
+    """Token ends in code points from token ends in UTF-8 bytes.
+
+    A token ends after the last character it has a byte of: the byte offset
+    less the continuation bytes before it. Each continuation byte lowers
+    every token end after it by one, so the corrections are a running sum
+    over the tokens, which for mostly-ASCII text is far cheaper than looking
+    up every token end among the continuation bytes.
+    """
+    data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    continuation = np.flatnonzero((data & 0xC0) == 0x80)
+    if continuation.size >= byte_ends.size:
+        return byte_ends - np.searchsorted(continuation, byte_ends)
+    first_after = np.searchsorted(byte_ends, continuation, side="right")
+    return byte_ends - np.cumsum(np.bincount(first_after, minlength=byte_ends.size + 1)[:-1])
 
 
 class TiktokenIndex:
     """A text encoded once with a tiktoken encoding; exact span counts from sync points."""
 
-    __slots__ = ("_encoding", "_text", "_ends", "_ends_array")
+    __slots__ = ("_encoding", "_text", "_ends", "_ends_array", "_estimates")
 
     def __init__(self, encoding: tiktoken.Encoding, token_bytes: Ints, text: str) -> None:
         """Encode ``text`` and record each token's end as a code point offset."""
@@ -212,16 +235,30 @@ class TiktokenIndex:
             ids = encoding.encode_to_numpy(clean, allowed_special=set(), disallowed_special=())
         byte_ends = np.cumsum(token_bytes[ids.astype(np.int64)])
         if not text.isascii():
-            # In code points a token ends after the last character it has a byte
-            # of: the byte offset less the continuation bytes before it.
-            data = np.frombuffer(clean.encode("utf-8"), dtype=np.uint8)
-            continuation = np.flatnonzero((data & 0xC0) == 0x80)
-            byte_ends = byte_ends - np.searchsorted(continuation, byte_ends)
+            byte_ends = _code_point_ends(byte_ends, clean)
         self._ends_array: Ints = byte_ends
-        self._ends: list[int] = byte_ends.tolist()
+        # A list for strategies that size thousands of spans one at a time
+        # (bisect on a list is several times faster than a lookup in the
+        # array), made once they have asked often enough: recursive and fixed
+        # splitting ask a few times at most, and on a megabyte the list costs
+        # more to build and free than all their lookups in the array.
+        self._ends: list[int] | None = None
+        self._estimates = 0
 
     def estimate(self, start: int, end: int) -> int:
         """Tokens of the whole text's encoding that overlap ``[start, end)``."""
+        if self._ends is None:
+            self._estimates += 1
+            if self._estimates <= _ARRAY_ESTIMATES:
+                ends = self._ends_array
+                if start >= end:
+                    return 0
+                # The tokens ending by ``end``, and the next one when it starts before ``end``.
+                before_end = int(ends.searchsorted(end, "right"))
+                if before_end < ends.size and (before_end == 0 or ends[before_end - 1] < end):
+                    before_end += 1
+                return max(before_end - int(ends.searchsorted(start, "right")), 0)
+            self._ends = self._ends_array.tolist()
         return _overlapping(None, self._ends, start, end)
 
     def count(self, start: int, end: int) -> int:
@@ -235,14 +272,41 @@ class TiktokenIndex:
         first = _SYNC.search(text, start, end)
         if first is None:
             return len(encode(text[start:end]))
-        head = first.end()
-        tail = self._last_sync(head, end)
-        middle = bisect_right(self._ends, tail) - bisect_right(self._ends, head)
+        head, tail, middle = self._middle(first.end(), end)
         return len(encode(text[start:head])) + middle + len(encode(text[tail:end]))
+
+    def fits(self, start: int, end: int, limit: int) -> bool:
+        """Whether ``text[start:end]`` encoded on its own has at most ``limit`` tokens.
+
+        As :meth:`count`, but the two ends are encoded only when it matters:
+        a piece of text never encodes to more tokens than it has UTF-8
+        bytes, so a span whose middle tokens plus the bytes of its two ends
+        are within the limit fits without encoding anything.
+        """
+        text = self._text
+        first = _SYNC.search(text, start, end)
+        if first is None:
+            return self.count(start, end) <= limit
+        head, tail, middle = self._middle(first.end(), end)
+        if middle + len(text[start:head].encode()) + len(text[tail:end].encode()) <= limit:
+            return True
+        encode = self._encoding.encode_ordinary
+        return len(encode(text[start:head])) + middle + len(encode(text[tail:end])) <= limit
+
+    def _middle(self, head: int, end: int) -> tuple[int, int, int]:
+        """The last sync point before ``end``, and the whole-text tokens between it and ``head``."""
+        tail = self._last_sync(head, end)
+        ends = self._ends_array
+        middle = int(ends.searchsorted(tail, "right")) - int(ends.searchsorted(head, "right"))
+        return head, tail, middle
 
     def advance(self, start: int, tokens: int) -> int:
         """End offset of the ``tokens``-th whole-text token ending after ``start``."""
-        return _advance(self._ends, start, tokens)
+        ends = self._ends_array
+        first = int(ends.searchsorted(start, "right"))
+        if tokens <= 0 or first >= ends.size:
+            return start
+        return int(ends[min(first + tokens, ends.size) - 1])
 
     def positions(self, spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
         """Whole-text token positions of each span; see :meth:`TokenIndex.positions`."""
@@ -315,6 +379,10 @@ class HuggingFaceIndex:
         # Normalisers and pre-tokenisers vary between tokenizer.json files, so
         # no span is assumed to encode like its part of the whole text.
         return self._tokenizer.count(self._text[start:end])
+
+    def fits(self, start: int, end: int, limit: int) -> bool:
+        """Whether ``text[start:end]`` encoded on its own has at most ``limit`` tokens."""
+        return self.count(start, end) <= limit
 
     def advance(self, start: int, tokens: int) -> int:
         """End offset of the ``tokens``-th whole-text token ending after ``start``."""

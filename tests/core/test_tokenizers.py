@@ -93,5 +93,34 @@ def test_span_counts_are_exact(name, text, data):
     index = tokenizer.index(text)
     start = data.draw(st.integers(0, len(text)))
     end = data.draw(st.integers(start, len(text)))
-    assert index.count(start, end) == tokenizer.count(text[start:end])
+    exact = tokenizer.count(text[start:end])
+    assert index.count(start, end) == exact
     assert index.estimate(0, len(text)) == tokenizer.count(text)
+    # fits() decides from a bound when it can: limits around the count are where it cannot.
+    for limit in {0, max(exact - 1, 0), exact, exact + 1, exact + 30}:
+        assert index.fits(start, end, limit) == (exact <= limit)
+
+
+def _overlapping_by_offsets(ends: list[int], start: int, end: int) -> int:
+    """Tokens overlapping ``[start, end)`` counted one by one from each token's offsets."""
+    starts = [0, *ends[:-1]]
+    return sum(1 for s, e in zip(starts, ends, strict=True) if s < end and e > start)
+
+
+@pytest.mark.parametrize("name", sorted(BUILTINS))
+@given(text=SPAN_TEXT, data=st.data())
+def test_estimates_agree_before_and_after_the_lookup_list(name, text, data):
+    # The first estimates are looked up in the array, later ones in a list
+    # made from it: both must count the same tokens, and advance() with them.
+    tokenizer = tokenizers.get_tokenizer(name)
+    ends = tokenizer.index(text)._ends_array.tolist()
+    index = tokenizer.index(text)
+    spans = data.draw(
+        st.lists(st.tuples(st.integers(0, len(text)), st.integers(0, len(text))), min_size=70, max_size=80)
+    )
+    for start, end in spans:
+        expected = _overlapping_by_offsets(ends, start, end) if start < end else 0
+        assert index.estimate(start, end) == expected
+        reached = index.advance(start, 1)
+        later = [e for e in ends if e > start]
+        assert reached == (later[0] if later else start)

@@ -222,3 +222,20 @@ def test_a_form_part_whose_name_cannot_be_read_is_an_unknown_field(client):
         )
         assert response.status_code == 400, (path, response.get_json())
         assert response.get_json()["error"]["field"] in ("", "%0D")
+
+
+@pytest.mark.parametrize("path", ["/chunking", "/semantic-chunking", "/answer"])
+def test_a_query_string_beside_a_json_body_is_refused(client, path):
+    body = {"text": "One sentence. Another one."}
+    if path == "/answer":
+        body["question"] = "which?"
+    resp = client.post(f"{path}?chunk_size=5", json=body)
+    assert resp.status_code == 400
+    error = resp.get_json()["error"]
+    assert error["field"] == "chunk_size"
+    assert "options go in the body" in error["message"]
+
+
+def test_an_empty_query_string_beside_a_json_body_is_no_option(client):
+    resp = client.post("/chunking?", json={"text": "x y"})
+    assert resp.status_code == 200

@@ -275,13 +275,14 @@ ORDERS: tuple[Order, ...] = (
 )
 
 
-def broken_order(values: typing.Mapping[str, object]) -> Order | None:
-    """The first rule of :data:`ORDERS` that ``values`` break, if any.
+def broken_order(options: object) -> Order | None:
+    """The first rule of :data:`ORDERS` that ``options`` (a strategy or a request model) break, if any.
 
-    A rule applies only when both of its options are given (not None).
+    A rule applies only when the object has both of its options and both
+    are given (not None).
     """
     for order in ORDERS:
-        lower, upper = values.get(order.lower), values.get(order.upper)
+        lower, upper = getattr(options, order.lower, None), getattr(options, order.upper, None)
         given = isinstance(lower, int | float) and isinstance(upper, int | float)
         if given and not order.holds(lower, upper):  # type: ignore[arg-type]
             return order
@@ -294,8 +295,7 @@ def check_order(options: object) -> None:
     Raises:
         InvalidOptions: Naming the option that must be smaller.
     """
-    values = {f.name: getattr(options, f.name) for f in dataclasses.fields(options)}  # type: ignore[arg-type]
-    order = broken_order(values)
+    order = broken_order(options)
     if order is not None:
         raise InvalidOptions(order.lower, order.message())
 

@@ -10,6 +10,7 @@ joined size is at most ``chunk_overlap``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
@@ -265,13 +266,13 @@ def pack_tokens(
     out: list[tuple[int, int]] = []
     first, n = 0, len(units)
     while first < n:
-        chunk_first = last = first
-        while last + 1 < n and hi[last + 1] - lo[first] <= limit:
-            last += 1
+        chunk_first = first
+        # The last unit whose run from ``first`` fits: positions never decrease.
+        last = max(bisect_right(hi, lo[first] + limit, first + 1) - 1, first)
         start = units[first][0]
-        while last > first and index.count(start, units[last][1]) > limit:
+        while last > first and not index.fits(start, units[last][1], limit):
             last -= 1
-        if last == first and index.count(start, units[first][1]) > limit:
+        if last == first and not index.fits(start, units[first][1], limit):
             out.extend(split_oversize(start, units[first][1]))
         else:
             out.append((start, units[last][1]))

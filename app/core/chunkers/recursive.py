@@ -19,6 +19,7 @@ words, tokens and overlap.
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
 
@@ -228,13 +229,16 @@ def _collect_atoms(
     if estimated and sizer.tokens is not None:
         # Estimated sizes of all pieces at once; pack_tokens checks the chunks exactly.
         lows, highs = sizer.tokens.positions(pieces)
-        for (piece_start, piece_end), low, high in zip(pieces, lows, highs, strict=True):
-            if high - low <= limit:
-                atoms.append((piece_start, piece_end))
-                marks[0].append(low)
-                marks[1].append(high)
-            else:
-                _collect_atoms(sizer, piece_start, piece_end, level, atoms, marks)
+        # Most pieces fit: the runs between oversize ones are copied whole.
+        oversize = [i for i, size in enumerate(map(operator.sub, highs, lows)) if size > limit]
+        begin = 0
+        for i in [*oversize, len(pieces)]:
+            atoms.extend(pieces[begin:i])
+            marks[0].extend(lows[begin:i])
+            marks[1].extend(highs[begin:i])
+            if i < len(pieces):
+                _collect_atoms(sizer, pieces[i][0], pieces[i][1], level, atoms, marks)
+            begin = i + 1
         return
     # In characters a piece's size is its length; the test stays inline because
     # a paragraph-sized document has one piece per paragraph.

@@ -70,7 +70,7 @@ def check_orders(model: Any) -> Any:
     Raises:
         PydanticCustomError: ``contradictory_options``, carrying the field and the message.
     """
-    order = broken_order({name: getattr(model, name) for name in type(model).model_fields})
+    order = broken_order(model)
     if order is not None:
         raise PydanticCustomError(
             "contradictory_options", "{message}", {"field": order.lower, "message": order.message()}
