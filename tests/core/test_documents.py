@@ -299,9 +299,75 @@ def test_a_reader_killed_while_idle_is_replaced():
     )
 )
 def test_hyphen_marks_are_decided_as_the_pattern_would(page):
-    from app.core.documents.pdf import _BROKEN, _sub_breaks
+    from app.core.documents.hyphens import _BROKEN, _sub_breaks
 
     def decide(match):
         return f"<{match.group(1)}|{match.group(2)}>"
 
     assert _sub_breaks(page, decide) == _BROKEN.sub(decide, page)
+
+
+@given(
+    st.text(
+        st.sampled_from(
+            ["a", "B", "é", "_", "1", "-", " ", "\n", "\f", "\x02", "Σ", "σ", "İ", "i", "ß", "!"]
+        ),
+        max_size=40,
+    ),
+    st.text(st.sampled_from(["a", "b", "é", "_", "1", "-", "σ", "ς", "i", "ß"]), min_size=1, max_size=4),
+)
+def test_the_word_search_agrees_with_listing_every_word(text, form):
+    from app.core.documents.hyphens import _WORD, _Lexicon
+
+    words = {word.lower() for word in _WORD.findall(text)}
+    lexicon = _Lexicon(text)
+    for asked in sorted(words)[:5] + [form, form.lower()]:
+        assert (asked in lexicon) == (asked in words), asked
+
+
+def test_a_form_hiding_in_many_longer_words_falls_back_to_listing_them():
+    from app.core.documents.hyphens import _Lexicon
+
+    text = "aaa " * 30_000
+    assert "aa" not in _Lexicon(text)
+    assert "aa" in _Lexicon(text + "aa")
+    assert "aaa" in _Lexicon(text)
+    # "a-a" is a compound hiding twice in every "a-a-a".
+    compounds = "a-a-a " * 30_000
+    assert "a-a" not in _Lexicon(compounds)
+    assert "a-a" in _Lexicon(compounds + "a-a")
+    assert "a-a-a" in _Lexicon(compounds)
+
+
+def listed_rejoin(pages):
+    """Every hyphen mark decided from a list of every word of the document, the plain way."""
+    from app.core.documents.hyphens import _BROKEN, _WORD
+
+    words = {word.lower() for page in pages for word in _WORD.findall(page)}
+
+    def decide(match):
+        left, right = match.group(1), match.group(2)
+        joined, hyphened = left + right, f"{left}-{right}"
+        if hyphened.lower() in words and joined.lower() not in words:
+            return hyphened
+        if joined.lower() in words or not right[0].isupper() and not right[0].isdigit():
+            return joined
+        return hyphened
+
+    return [_BROKEN.sub(decide, page).replace("\x02", "") for page in pages]
+
+
+@given(
+    st.lists(
+        st.text(
+            st.sampled_from(["a", "B", "é", "_", "1", "-", " ", "\n", "\x02", "Σ", "σ", "İ", "i", "!"]),
+            max_size=30,
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_hyphen_decisions_agree_with_listing_every_word(pages):
+    from app.core.documents.hyphens import rejoin
+
+    assert rejoin(pages) == listed_rejoin(pages)

@@ -33,7 +33,7 @@ from app.core.documents.errors import (
     UnreadableDocument,
     UnsupportedFormat,
 )
-from app.core.documents.isolation import Sandbox, run_isolated
+from app.core.documents.isolation import Extracted, Sandbox, run_isolated
 
 __all__ = [
     "DOCX_TYPE",
@@ -145,10 +145,10 @@ def extract(
     fmt = binary_format(data)
     digest = hashlib.sha256(data).hexdigest()
     if fmt is not None:
-        pages, outline = run_isolated(
+        extracted = run_isolated(
             fmt, data, max_pages=limits.max_pages, max_chars=limits.max_chars, sandbox=limits.sandbox
         )
-        return _joined(pages, fmt, digest, outline)
+        return _joined(extracted, fmt, digest)
     if decode is None:
         if looks_binary(data):
             raise UnsupportedFormat(f"this file is binary data of an unknown format; {supported()}")
@@ -166,23 +166,23 @@ def _utf8(data: bytes) -> str:
         raise InvalidText(f"file is not valid UTF-8 (byte {exc.start})") from None
 
 
-def _joined(
-    pages: list[str], fmt: str, digest: str, outline: list[tuple[int, str, int]] | None = None
-) -> Extraction:
+def _joined(extracted: Extracted, fmt: str, digest: str) -> Extraction:
+    text = extracted.text
     if fmt not in PAGED:
-        return Extraction(pages[0], fmt, (), digest)
+        return Extraction(text, fmt, (), digest)
     spans, start = [], 0
-    for number, page in enumerate(pages, start=1):
-        spans.append(PageSpan(number, start, start + len(page)))
-        start += len(page) + 1
-    placed = tuple(_place(entry, pages, spans) for entry in outline or ())
-    return Extraction("\f".join(pages), fmt, tuple(spans), digest, placed)
+    for number, length in enumerate(extracted.lengths, start=1):
+        spans.append(PageSpan(number, start, start + length))
+        start += length + 1
+    placed = tuple(_place(entry, text, spans) for entry in extracted.outline)
+    return Extraction(text, fmt, tuple(spans), digest, placed)
 
 
-def _place(entry: tuple[int, str, int], pages: list[str], spans: list[PageSpan]) -> tuple[int, int, str]:
+def _place(entry: tuple[int, str, int], text: str, spans: list[PageSpan]) -> tuple[int, int, str]:
     """An outline entry at its offset: the line of its page that starts with its title, or the page start."""
     level, title, index = entry
     words = title.split()
     pattern = r"^[ \t]*" + r"\s+".join(re.escape(w) for w in words) if words else None
-    found = re.search(pattern, pages[index], re.MULTILINE | re.IGNORECASE) if pattern else None
-    return (spans[index].start + (found.start() if found else 0), level, title)
+    page = spans[index]
+    found = re.search(pattern, text[page.start : page.end], re.MULTILINE | re.IGNORECASE) if pattern else None
+    return (page.start + (found.start() if found else 0), level, title)

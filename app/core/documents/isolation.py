@@ -46,12 +46,23 @@ _idle: dict[int, list[subprocess.Popen[bytes]]] = {}
 _lock = threading.Lock()
 
 
-def run_isolated(
-    fmt: str, data: bytes, *, max_pages: int, max_chars: int, sandbox: Sandbox
-) -> tuple[list[str], list[tuple[int, str, int]]]:
-    """Extract ``data`` (``pdf`` or ``docx``) in a child process; the pages' texts and the outline.
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    r"""What the child read: the pages' texts joined by form feeds, each page's length, the outline.
 
-    The outline is ``(level, title, page index)`` entries (PDF bookmarks; empty without any).
+    Attributes:
+        text: The pages joined by ``\f`` (one page for a DOCX).
+        lengths: Characters of each page, in order.
+        outline: ``(level, title, page index)`` entries (PDF bookmarks; empty without any).
+    """
+
+    text: str
+    lengths: tuple[int, ...]
+    outline: tuple[tuple[int, str, int], ...]
+
+
+def run_isolated(fmt: str, data: bytes, *, max_pages: int, max_chars: int, sandbox: Sandbox) -> Extracted:
+    """Extract ``data`` (``pdf`` or ``docx``) in a child process.
 
     Raises:
         UnreadableDocument: The document cannot be read, or reading it took too long or too much memory.
@@ -60,7 +71,7 @@ def run_isolated(
     child = _take(sandbox.memory_mb)
     header = {"format": fmt, "size": len(data), "max_pages": max_pages, "max_chars": max_chars}
     try:
-        answer = _exchange(child, json.dumps(header).encode() + b"\n" + data, sandbox.timeout)
+        answer, text = _exchange(child, json.dumps(header).encode() + b"\n" + data, sandbox.timeout)
     except TimeoutError:
         _stop(child)
         raise UnreadableDocument(
@@ -70,12 +81,10 @@ def run_isolated(
         _stop(child)
         raise UnreadableDocument(_memory_message(fmt, sandbox)) from None
     _give_back(sandbox.memory_mb, child)
-    return _result(fmt, answer, sandbox)
+    return _result(fmt, answer, text, sandbox)
 
 
-def _result(
-    fmt: str, answer: dict[str, object], sandbox: Sandbox
-) -> tuple[list[str], list[tuple[int, str, int]]]:
+def _result(fmt: str, answer: dict[str, object], raw: bytes, sandbox: Sandbox) -> Extracted:
     error, message = answer.get("error"), str(answer.get("message", ""))
     if error == "too_large":
         raise DocumentTooLarge(message)
@@ -83,16 +92,18 @@ def _result(
         message = _memory_message(fmt, sandbox)
     if error is not None:
         raise UnreadableDocument(message)
-    pages = answer.get("pages")
-    if not isinstance(pages, list):
+    pages, text = answer.get("pages"), raw.decode("utf-8", "surrogatepass")
+    pages = pages if isinstance(pages, list) else []
+    lengths = tuple(n for n in pages if isinstance(n, int) and n >= 0)
+    if not lengths or len(lengths) != len(pages) or sum(lengths) + len(lengths) - 1 != len(text):
         raise UnreadableDocument(f"the {fmt.upper()} reader answered out of turn; please send the file again")
     outline = answer.get("outline")
-    entries = [
+    entries = tuple(
         (int(e[0]), str(e[1]), int(e[2]))
         for e in (outline if isinstance(outline, list) else ())
         if isinstance(e, list) and len(e) == 3
-    ]
-    return [str(page) for page in pages], entries
+    )
+    return Extracted(text, lengths, entries)
 
 
 def _memory_message(fmt: str, sandbox: Sandbox) -> str:
@@ -100,17 +111,20 @@ def _memory_message(fmt: str, sandbox: Sandbox) -> str:
     return f"this {fmt.upper()} could not be read within {limit} MiB of memory (a decompression bomb?)"
 
 
-def _exchange(child: subprocess.Popen[bytes], request: bytes, timeout: float) -> dict[str, object]:
+def _exchange(
+    child: subprocess.Popen[bytes], request: bytes, timeout: float
+) -> tuple[dict[str, object], bytes]:
+    """Send ``request`` while reading the answer: its JSON line, and the ``bytes`` of text it announces."""
     if child.stdin is None or child.stdout is None:
         raise OSError("the extraction process has no pipes")
     deadline = time.monotonic() + timeout
-    out, answer = child.stdout.fileno(), bytearray()
+    out, answer = child.stdout.fileno(), _Answer()
     os.set_blocking(child.stdin.fileno(), False)
     with selectors.DefaultSelector() as selector:
         selector.register(out, selectors.EVENT_READ)
         selector.register(child.stdin.fileno(), selectors.EVENT_WRITE)
         pending = memoryview(request)
-        while not answer.endswith(b"\n"):
+        while not answer.complete():
             left = deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError
@@ -119,13 +133,41 @@ def _exchange(child: subprocess.Popen[bytes], request: bytes, timeout: float) ->
                     block = os.read(out, 1 << 20)
                     if not block:
                         raise OSError("the extraction process ended")
-                    answer += block
+                    answer.add(block)
                 else:
                     pending = pending[os.write(key.fd, pending[: 1 << 20]) :]
                     if not pending:
                         selector.unregister(key.fd)
-    result: dict[str, object] = json.loads(answer)
-    return result
+    return answer.header, answer.text()
+
+
+class _Answer:
+    """The child's answer as it arrives: a JSON line, then as many bytes as the line announces."""
+
+    def __init__(self) -> None:
+        self.received = bytearray()
+        self.header: dict[str, object] = {}
+        self.start = -1  # where the text begins, once the line is in
+        self.end = -1
+
+    def add(self, block: bytes) -> None:
+        self.received += block
+        if self.start < 0 and b"\n" in block:
+            self.start = self.received.index(b"\n") + 1
+            header = json.loads(self.received[: self.start])
+            if not isinstance(header, dict):
+                raise ValueError("the answer's first line is not an object")
+            size = header.get("bytes", 0)
+            if not isinstance(size, int) or size < 0:
+                raise ValueError("the answer announces no length")
+            self.header = header
+            self.end = self.start + size
+
+    def complete(self) -> bool:
+        return 0 <= self.end <= len(self.received)
+
+    def text(self) -> bytes:
+        return bytes(self.received[self.start : self.end])
 
 
 def _take(memory_mb: int) -> subprocess.Popen[bytes]:

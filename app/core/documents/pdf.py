@@ -6,7 +6,7 @@ table rows and columns in the order they were written, maps ligatures, and
 marks a hyphen that ends a line (``\x02``) after joining the two halves of
 the word. It cannot know a hyphenated word (``docu-mentation``) from a
 compound broken at its own hyphen (``GPL-compatible``), so the document
-decides (:func:`_rejoin`). Being C++, it cannot be
+decides (:mod:`app.core.documents.hyphens`). Being C++, it cannot be
 interrupted and aborts its process when memory runs out; it therefore runs
 only in the extraction child process (see isolation.py).
 """
@@ -14,17 +14,15 @@ only in the extraction child process (see isolation.py).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from app.core.documents.errors import DocumentTooLarge, UnreadableDocument
+from app.core.documents.hyphens import rejoin
 
 # Control characters PDFium leaves in text (the odd glyph without a Unicode
 # mapping) are dropped; the form feed is the page separator here. Its hyphen
-# mark \x02 is kept for _rejoin, which decides it and drops the rest.
+# mark \x02 is kept for the hyphen decisions (hyphens.py), which drop it.
 _CONTROL = re.compile("[\x00\x01\x03-\x08\x0b\x0c\x0e-\x1f]")
 _NEWLINE = re.compile("\r\n?")
-_BROKEN = re.compile(r"(\w+)\x02(\w+)")
-_WORD = re.compile(r"\w+(?:-\w+)*")
 
 
 #: Most outline entries read; a longer outline is cut there (its first entries stay).
@@ -80,7 +78,7 @@ def pdf_text_and_outline(
         outline = _outline(document, count)
     finally:
         document.close()
-    pages = _rejoin(pages)
+    pages = rejoin(pages)
     if not any(page.strip() for page in pages):
         raise UnreadableDocument("this PDF has no text layer (a scan?); OCR is not supported")
     return pages, outline
@@ -104,61 +102,8 @@ def _outline(document: object, count: int) -> list[OutlineEntry]:
 
 
 def _clean(text: str) -> str:
-    # The hyphen mark stays for _rejoin; every other control character goes.
+    # The hyphen mark stays for the hyphen decisions; every other control character goes.
     return _CONTROL.sub("", _NEWLINE.sub("\n", text))
-
-
-def _rejoin(pages: list[str]) -> list[str]:
-    """Decide each line-end hyphen PDFium marked: the joined word, or the compound with its hyphen.
-
-    The document is the dictionary: a form written elsewhere in it wins
-    (``GPL-compatible`` seen whole keeps its hyphen, ``documentation`` seen
-    whole is joined); without evidence a right half opening with a capital
-    or a digit keeps the hyphen (``pre-1990``, ``non-GPL``), others join.
-    """
-    if not any("\x02" in page for page in pages):
-        return pages
-    words = {word.lower() for page in pages for word in _WORD.findall(page)}
-
-    def decide(match: re.Match[str]) -> str:
-        left, right = match.group(1), match.group(2)
-        joined, hyphened = left + right, f"{left}-{right}"
-        if hyphened.lower() in words and joined.lower() not in words:
-            return hyphened
-        if joined.lower() in words or not right[0].isupper() and not right[0].isdigit():
-            return joined
-        return hyphened
-
-    return [_sub_breaks(page, decide).replace("\x02", "") for page in pages]
-
-
-def _sub_breaks(page: str, decide: Callable[[re.Match[str]], str]) -> str:
-    """``_BROKEN.sub(decide, page)``, found from the marks rather than from every word.
-
-    The pattern starts with a word, so a regular expression tries it at every
-    character of the page; the marks are few, and the words around them short.
-    """
-    out, done = [], 0
-    mark = page.find("\x02")
-    while mark >= 0:
-        left = mark
-        while left > done and _is_word(page[left - 1]):
-            left -= 1
-        right = mark + 1
-        while right < len(page) and _is_word(page[right]):
-            right += 1
-        match = _BROKEN.match(page, left, right) if left < mark < right - 1 else None
-        if match is not None:
-            out.append(page[done:left])
-            out.append(decide(match))
-            done = right
-        mark = page.find("\x02", max(mark + 1, done))
-    out.append(page[done:])
-    return "".join(out)
-
-
-def _is_word(char: str) -> bool:
-    return char.isalnum() or char == "_"
 
 
 def _load_error(reason: str) -> str:

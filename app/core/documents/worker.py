@@ -1,15 +1,20 @@
-"""The extraction child process: reads requests on stdin, answers on stdout, one at a time.
+r"""The extraction child process: reads requests on stdin, answers on stdout, one at a time.
 
 A request is a JSON line ``{"format", "size", "max_pages", "max_chars"}``
-followed by ``size`` bytes of the document; the answer is one JSON line,
-``{"pages": [...], "outline": [[level, title, page index], ...]}`` (a
-DOCX has no outline: its headings are in its Markdown) or ``{"error": "unreadable"|"too_large", "message"}``.
+followed by ``size`` bytes of the document. The answer is a JSON line
+``{"pages": [characters of each page], "bytes": n, "outline": [[level, title, page index], ...]}``
+followed by ``n`` bytes: the UTF-8 of the pages' texts joined by form feeds
+(a DOCX is one page and has no outline: its headings are in its Markdown),
+or the line ``{"error": "unreadable"|"too_large"|"memory", "message"}`` alone.
+The text travels as raw UTF-8 rather than inside the JSON line: encoding and
+decoding a JSON string of a whole book cost more than the rest of the trip.
 The process caps its own address space at start, so a decompression bomb
 ends in a MemoryError or in PDFium aborting this process, never the server.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import resource
 import sys
@@ -17,29 +22,38 @@ from typing import BinaryIO
 
 from app.core.documents.errors import DocumentTooLarge, UnreadableDocument
 
+#: Container allocations between two young collections (CPython's default: 700). A
+#: DOCX's XML tree is a hundred thousand objects that all live to the end of the
+#: request; collecting every 700 of them finds nothing to free. Everything loaded at
+#: start is frozen out of the collector's reach. Only cyclic garbage waits longer.
+YOUNG_THRESHOLD = 50_000
 
-def handle(header: dict[str, object], data: bytes) -> dict[str, object]:
-    """Extract one document and describe the outcome as a JSON-ready dict."""
+
+def handle(header: dict[str, object], data: bytes) -> tuple[dict[str, object], bytes]:
+    """Extract one document: the answer's JSON line as a dict, and the text that follows it."""
     from app.core.documents.docx import docx_markdown
     from app.core.documents.pdf import pdf_text_and_outline
 
     max_pages, max_chars = int(header["max_pages"]), int(header["max_chars"])  # type: ignore[call-overload]
+    outline: list[tuple[int, str, int]] = []
     try:
         if header["format"] == "pdf":
             pages, outline = pdf_text_and_outline(data, max_pages=max_pages, max_chars=max_chars)
-            return {"pages": pages, "outline": outline}
-        return {"pages": [docx_markdown(data, max_chars=max_chars)]}
+        else:
+            pages = [docx_markdown(data, max_chars=max_chars)]
     except DocumentTooLarge as exc:
-        return {"error": "too_large", "message": exc.message}
+        return {"error": "too_large", "message": exc.message}, b""
     except UnreadableDocument as exc:
-        return {"error": "unreadable", "message": exc.message}
+        return {"error": "unreadable", "message": exc.message}, b""
     except MemoryError:
-        return {"error": "memory", "message": ""}
+        return {"error": "memory", "message": ""}, b""
     except RecursionError:
         return {
             "error": "unreadable",
             "message": f"this {header['format']} file is nested too deeply to read",
-        }
+        }, b""
+    text = "\f".join(pages).encode("utf-8", "surrogatepass")
+    return {"pages": [len(page) for page in pages], "bytes": len(text), "outline": outline}, text
 
 
 def serve(requests: BinaryIO, answers: BinaryIO) -> None:
@@ -50,12 +64,23 @@ def serve(requests: BinaryIO, answers: BinaryIO) -> None:
             return
         header = json.loads(line)
         data = requests.read(int(header["size"]))
-        answers.write(json.dumps(handle(header, data)).encode("utf-8") + b"\n")
+        answer, text = handle(header, data)
+        answers.write(json.dumps(answer).encode("utf-8") + b"\n")
+        answers.write(text)
         answers.flush()
 
 
 def main(memory_mb: int) -> None:
-    """Cap the address space at ``memory_mb`` MiB, then serve stdin."""
+    """Cap the address space at ``memory_mb`` MiB, load the readers, then serve stdin."""
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    # Loaded now, so that they are frozen with the rest rather than walked by every collection.
+    import pypdfium2  # noqa: F401
+
+    import app.core.documents.docx
+    import app.core.documents.pdf  # noqa: F401
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(YOUNG_THRESHOLD, *gc.get_threshold()[1:])
     serve(sys.stdin.buffer, sys.stdout.buffer)
