@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import statistics
 import tempfile
 import time
@@ -106,6 +107,7 @@ def main() -> None:
     runs = parser.parse_args().runs
     text = distinct_prose(SIZE)
     tune_for_requests()
+    load_before = os.getloadavg()
     rows: dict[str, tuple[float, float, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         server = httpload.start(Path(tmp), env={"CHUNKWISE_WORKERS": "1", "CHUNKWISE_LOG_LEVEL": "INFO"})
@@ -116,7 +118,9 @@ def main() -> None:
     rows["chunkwise in-process + json.dumps"] = timed(in_process(text), runs)
     rows["chunkwise RecursiveChunker.chunk in-process"] = timed(chunks_only(text), runs)
     rows["LangChain RecursiveCharacterTextSplitter.split_text"] = timed(langchain(text), runs)
-    print(f"{len(text):,} characters, recursive 1000/0, {runs} warm runs\n")
+    # On a shared machine the figures mean little without the load beside them.
+    loads = " → ".join(", ".join(f"{x:.2f}" for x in avg) for avg in (load_before, os.getloadavg()))
+    print(f"{len(text):,} characters, recursive 1000/0, {runs} warm runs; load average {loads}\n")
     print("| way | cold ms | warm median ms | warm best ms |\n|---|---:|---:|---:|")
     for name, (cold, median, best) in rows.items():
         print(f"| {name} | {cold * 1000:.1f} | {median * 1000:.1f} | {best * 1000:.1f} |")

@@ -8,7 +8,7 @@ Offsets are Python ``str`` indices (Unicode code points), half-open:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TypeAlias
@@ -52,6 +52,36 @@ class Chunk:
         """
         frozen = MappingProxyType(dict(meta)) if meta else _NO_META
         return cls(source[start:end], start, end, frozen)
+
+    @classmethod
+    def from_spans(cls, source: str, spans: Iterable[tuple[int, int]]) -> list[Chunk]:
+        """:meth:`from_span` for many spans, without metadata.
+
+        The same chunks, built at about half the cost of the generated
+        ``__init__``, whose four ``object.__setattr__`` calls (the price of
+        ``frozen``) dominate when a megabyte becomes a thousand chunks: each
+        slot is filled by its own descriptor, as ``__init__`` would fill it.
+
+        Args:
+            source: The whole submitted text.
+            spans: ``(start, end)`` pairs, each sliced from ``source``.
+
+        Returns:
+            One chunk per span, in order.
+        """
+        slots = cls.__dict__
+        set_text, set_start = slots["text"].__set__, slots["start"].__set__
+        set_end, set_meta = slots["end"].__set__, slots["meta"].__set__
+        new = object.__new__
+        chunks = []
+        for start, end in spans:
+            chunk = new(cls)
+            set_text(chunk, source[start:end])
+            set_start(chunk, start)
+            set_end(chunk, end)
+            set_meta(chunk, _NO_META)
+            chunks.append(chunk)
+        return chunks
 
 
 @dataclass(frozen=True, slots=True)

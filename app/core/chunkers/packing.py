@@ -9,6 +9,7 @@ joined size is at most ``chunk_overlap``.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
@@ -34,6 +35,11 @@ class Packed(NamedTuple):
 
 
 SplitOversize = Callable[[int, int], list[Span]]
+
+_NON_SPACE = re.compile(r"\S")
+# Matches up to the last non-space character of the range: .* jumps to the
+# range's end and the engine steps back from there.
+_LAST_NON_SPACE = re.compile(r"(?s:.*)\S")
 
 
 # Tokens of slack within which a span's estimated token count near the limit is
@@ -100,12 +106,12 @@ def trim(text: str, start: int, end: int) -> Span | None:
     """
     if start < end and not text[start].isspace() and not text[end - 1].isspace():
         return Span(start, end)
-    piece = text[start:end]
-    stripped = piece.strip()
-    if not stripped:
+    # Searches, not strip(): a copy of a megabyte costs more than finding its ends.
+    first = _NON_SPACE.search(text, start, end)
+    if first is None:
         return None
-    lead = len(piece) - len(piece.lstrip())
-    return Span(start + lead, start + lead + len(stripped))
+    last = _LAST_NON_SPACE.match(text, first.start(), end)
+    return Span(first.start(), last.end() if last else first.end())
 
 
 RunSize = Callable[[int, int], int]
