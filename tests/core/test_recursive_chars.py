@@ -125,3 +125,20 @@ def test_a_hard_cut_can_end_right_before_a_closing_quote_and_its_sentence_end():
     text = "x" * 7 + '."" ' + "yy zz. " + "w" * 3
     expected = ["xxxx", "xxx.", '""', "yy", "zz.", "www"]
     assert [text[s:e] for s, e in by_ends(text, 4)] == [text[s:e] for s, e in by_atoms(text, 4)] == expected
+
+
+def test_a_scan_that_stops_moving_falls_back_to_the_atoms(monkeypatch):
+    # A flaw that kept a chunk start in place must cost speed, never a hung worker.
+    from app.core.chunkers import recursive_chars
+
+    calls = []
+
+    def stuck(self, out, start, stop, at_stop):
+        calls.append(start)
+        return start
+
+    text = ("word " * 150 + "\n") * 12
+    expected = RecursiveChunker(chunk_size=FIND_ENDS_FROM).chunk(text)
+    monkeypatch.setattr(recursive_chars._Scanner, "by_lines", stuck)
+    assert RecursiveChunker(chunk_size=FIND_ENDS_FROM).chunk(text) == expected
+    assert calls  # the scan was taken, and stopped

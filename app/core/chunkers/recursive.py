@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from app.core.chunkers.base import InvalidOptions, SizeOptions
 from app.core.chunkers.packing import Packed, Sizer, Span, pack_chars, pack_spans, pack_tokens, trim
-from app.core.chunkers.recursive_chars import pack_recursive_chars
+from app.core.chunkers.recursive_chars import NoProgress, pack_recursive_chars
 from app.core.tokenizers import TokenIndex
 from app.core.types import Chunk
 
@@ -134,9 +134,12 @@ def _split(sizer: Sizer, start: int, end: int, overlap: int) -> list[tuple[int, 
     """:func:`split_recursive` as plain tuples."""
     if sizer.unit == "chars" and not overlap and sizer.limit >= FIND_ENDS_FROM:
         # The same chunks as packing every atom, found back from each chunk's limit.
-        return pack_recursive_chars(
-            sizer.text, start, end, sizer.limit, lambda s, e: recursive_atoms(sizer, s, e, _BELOW_LINES)
-        )
+        try:
+            return pack_recursive_chars(
+                sizer.text, start, end, sizer.limit, lambda s, e: recursive_atoms(sizer, s, e, _BELOW_LINES)
+            )
+        except NoProgress:
+            pass  # the general rules below give the same chunks, only slower
     if sizer.size(start, end) <= sizer.limit:
         return _fit(sizer, [(start, end)], overlap)
     atoms: list[tuple[int, int]] = []

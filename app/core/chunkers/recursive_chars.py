@@ -40,6 +40,14 @@ _SPACES = re.compile(r"\s*")
 _PARAGRAPH, _LINE, _INSIDE = 0, 1, 2
 
 
+class NoProgress(RuntimeError):
+    """A chunk start did not move forward: a flaw in the scan, never a reason to loop forever.
+
+    The caller answers with the general rules instead, which give the same
+    chunks by building every atom.
+    """
+
+
 def _run_start(text: str, pos: int) -> int:
     """Start of the whitespace run holding ``pos``; a non-space character precedes it."""
     if not text[pos - 1].isspace():
@@ -201,12 +209,19 @@ def pack_recursive_chars(
     Returns:
         The ``(start, end)`` of each chunk, in order; the same as packing
         every atom greedily.
+
+    Raises:
+        NoProgress: When a chunk start fails to move forward.
     """
     scanner = _Scanner(text, end, limit, atoms_of, text.find("\u2029", start, end) >= 0)
     out: list[tuple[int, int]] = []
     pos = start
     ahead = (-1, 0, 0, 0)
+    previous = start - 1
     while pos + limit < end:
+        if pos <= previous:
+            raise NoProgress(f"chunk start {pos} after {previous}")
+        previous = pos
         _, stop, at_stop, last = ahead if ahead[0] == pos else scanner.probe(pos)
         if at_stop == _PARAGRAPH:
             out.append((pos, stop))
