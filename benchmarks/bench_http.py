@@ -2,13 +2,16 @@
 
 One document, ``corpus.distinct_prose(1_000_000)`` (1 MB of real prose in which
 no paragraph repeats), split by ``recursive`` with ``chunk_size`` 1000 and
-``chunk_overlap`` 0, three ways in one run:
+``chunk_overlap`` 0, four ways in one run:
 
 * ``http``: ``POST /chunking`` with a JSON body to gunicorn (one worker,
   the project's ``gunicorn.conf.py``) on loopback, the response read whole;
+* ``minimal app``: the same request to ``benchmarks/ceiling.py`` under the
+  same gunicorn, which parses the body and echoes the text back as one
+  chunk: what moving these bytes through HTTP costs with no work at all;
 * ``in-process``: ``RecursiveChunker`` plus ``chunking_result`` and
-  ``json.dumps`` of the result, i.e. the same chunks and the same bytes
-  without the server;
+  the service's JSON encoding of the result (``app.web.jsonio.dumps_body``),
+  i.e. the same chunks and the same bytes without the server;
 * ``langchain``: ``RecursiveCharacterTextSplitter(chunk_size=1000,
   chunk_overlap=0).split_text`` in-process (requirements-bench.txt).
 
@@ -60,10 +63,11 @@ def in_process(text: str) -> Callable[[], object]:
     """The chunks and the response bytes /chunking would give, without HTTP."""
     from app.core.chunkers.recursive import RecursiveChunker
     from app.core.serialize import chunking_result
+    from app.web.jsonio import dumps_body
 
     def work() -> bytes:
         chunker = RecursiveChunker(chunk_size=1000, chunk_overlap=0)
-        return json.dumps(chunking_result("recursive", chunker, chunker.chunk(text))).encode()
+        return dumps_body(chunking_result("recursive", chunker, chunker.chunk(text)))
 
     return work
 
@@ -101,7 +105,7 @@ def over_http(port: int, text: str) -> Callable[[], object]:
 
 
 def main() -> None:
-    """Print the three timings and the two ratios as a Markdown table."""
+    """Print the timings as a Markdown table, then the ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     runs = parser.parse_args().runs
@@ -109,13 +113,21 @@ def main() -> None:
     tune_for_requests()
     load_before = os.getloadavg()
     rows: dict[str, tuple[float, float, float]] = {}
+    servers = {
+        "chunkwise POST /chunking via gunicorn": "wsgi:app",
+        # The floor HTTP sets: the same body in and about as many bytes out,
+        # through the same gunicorn, by an app that only parses and echoes.
+        "minimal Flask app via gunicorn (parses, echoes the text)": "benchmarks.ceiling:app",
+    }
     with tempfile.TemporaryDirectory() as tmp:
-        server = httpload.start(Path(tmp), env={"CHUNKWISE_WORKERS": "1", "CHUNKWISE_LOG_LEVEL": "INFO"})
-        try:
-            rows["chunkwise POST /chunking via gunicorn"] = timed(over_http(server.port, text), runs)
-        finally:
-            httpload.stop(server)
-    rows["chunkwise in-process + json.dumps"] = timed(in_process(text), runs)
+        for name, target in servers.items():
+            env = {"CHUNKWISE_WORKERS": "1", "CHUNKWISE_LOG_LEVEL": "INFO"}
+            server = httpload.start(Path(tmp), target, env)
+            try:
+                rows[name] = timed(over_http(server.port, text), runs)
+            finally:
+                httpload.stop(server)
+    rows["chunkwise in-process + JSON encoding"] = timed(in_process(text), runs)
     rows["chunkwise RecursiveChunker.chunk in-process"] = timed(chunks_only(text), runs)
     rows["LangChain RecursiveCharacterTextSplitter.split_text"] = timed(langchain(text), runs)
     # On a shared machine the figures mean little without the load beside them.
@@ -125,10 +137,10 @@ def main() -> None:
     for name, (cold, median, best) in rows.items():
         print(f"| {name} | {cold * 1000:.1f} | {median * 1000:.1f} | {best * 1000:.1f} |")
     for column, label in ((1, "median"), (2, "best")):
-        http_ms, local_ms, chunk_ms, lc_ms = (rows[k][column] for k in rows)
+        http_ms, floor_ms, local_ms, chunk_ms, lc_ms = (rows[k][column] for k in rows)
         print(
             f"\n{label}: HTTP / in-process {http_ms / local_ms:.2f}x; "
-            f"LangChain / chunk {lc_ms / chunk_ms:.2f}x; LangChain / HTTP {lc_ms / http_ms:.2f}x"
+            f"HTTP / minimal app {http_ms / floor_ms:.2f}x; LangChain / chunk {lc_ms / chunk_ms:.2f}x; LangChain / HTTP {lc_ms / http_ms:.2f}x"
         )
 
 

@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
 from flask import request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import ClientDisconnected
+from werkzeug.sansio.response import Response
 
 
 def _reject_constant(name: str) -> Any:
@@ -193,11 +195,59 @@ def read_body() -> bytes:
     return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
+# orjson writes what Python's json module would, with UTF-8 for ASCII
+# escapes: numpy numbers and arrays as numbers and lists, keys that are not
+# strings as strings, dates and dataclasses through Flask's own conversions.
+_DUMP_OPTIONS = (
+    orjson.OPT_APPEND_NEWLINE
+    | orjson.OPT_NON_STR_KEYS
+    | orjson.OPT_SERIALIZE_NUMPY
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+
+
+def _convert(value: Any) -> Any:
+    """What orjson cannot write itself, as Python's json module would write it."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, float):
+        return float(value)
+    return DefaultJSONProvider.default(value)
+
+
+def dumps_body(value: Any) -> bytes:
+    """A response body: ``value`` as compact JSON and a newline, in UTF-8.
+
+    On a response of a megabyte of chunks Python's encoder takes some
+    milliseconds, on a small one about as long as the rest of the response;
+    orjson writes the same document several times faster. What orjson
+    refuses (a string with a lone surrogate, an integer beyond 64 bits) is
+    written by Python's encoder as Flask writes it, escapes included.
+    """
+    try:
+        return orjson.dumps(value, default=_convert, option=_DUMP_OPTIONS)
+    except TypeError:
+        text = json.dumps(value, default=DefaultJSONProvider.default, sort_keys=False, separators=(",", ":"))
+        return f"{text}\n".encode()
+
+
 class StrictJSONProvider(DefaultJSONProvider):
-    """Flask's JSON provider with strict parsing and unsorted output keys."""
+    """Flask's JSON provider with strict parsing, unsorted output keys and a fast encoder."""
 
     sort_keys = False
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         """Parse a request body strictly; see :func:`loads_strict`."""
         return loads_strict(s)
+
+    def response(self, *args: Any, **kwargs: Any) -> Response:
+        """Flask's JSON response with the body of :func:`dumps_body`; indented in debug mode as Flask does."""
+        if self.compact is False or (self.compact is None and self._app.debug):
+            return super().response(*args, **kwargs)
+        # Flask types response_class for text bodies; a WSGI response takes bytes as well.
+        response_class: Any = self._app.response_class
+        made: Response = response_class(
+            dumps_body(self._prepare_response_obj(args, kwargs)), mimetype=self.mimetype
+        )
+        return made

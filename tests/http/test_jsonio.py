@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+from types import MappingProxyType
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -191,3 +193,26 @@ def test_text_that_only_looks_like_keys_goes_to_the_strict_decoder(text):
 def test_a_few_lookalikes_keep_the_fast_path():
     body = json.dumps({"question": "q", "chunks": ['say \\": 1'] * 100 + ["x" * 20000]}).encode()
     assert _fast(body) == (True, strict_loads(body))
+
+
+def test_responses_are_utf8_and_read_as_pythons_encoder_wrote_them(app):
+    value = {
+        "text": "café 日本 😀",
+        "meta": MappingProxyType({"headings": ("A", "B")}),
+        "score": np.float64(0.25),
+        "ids": np.arange(3),
+        1: None,
+    }
+    with app.app_context():
+        body = app.json.response(value).get_data()
+    assert "café 日本 😀".encode() in body
+    assert body.endswith(b"}\n")
+    expected = {"meta": {"headings": ["A", "B"]}, "score": 0.25, "ids": [0, 1, 2], "1": None}
+    assert json.loads(body) == {"text": "café 日本 😀", **expected}
+
+
+def test_what_orjson_refuses_is_encoded_as_before(app):
+    # A lone surrogate or an integer beyond 64 bits: Python's encoder, with its escapes.
+    with app.app_context():
+        assert app.json.response({"a": "\ud800"}).get_data() == b'{"a":"\\ud800"}\n'
+        assert app.json.response({"n": 2**70}).get_data() == b'{"n":%d}\n' % 2**70
