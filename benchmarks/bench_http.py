@@ -140,7 +140,8 @@ def main() -> None:
         http_ms, floor_ms, local_ms, chunk_ms, lc_ms = (rows[k][column] for k in rows)
         print(
             f"\n{label}: HTTP / in-process {http_ms / local_ms:.2f}x; "
-            f"HTTP / minimal app {http_ms / floor_ms:.2f}x; LangChain / chunk {lc_ms / chunk_ms:.2f}x; LangChain / HTTP {lc_ms / http_ms:.2f}x"
+            f"HTTP / minimal app {http_ms / floor_ms:.2f}x; "
+            f"LangChain / chunk {lc_ms / chunk_ms:.2f}x; LangChain / HTTP {lc_ms / http_ms:.2f}x"
         )
 
 
