@@ -14,10 +14,26 @@ import time
 import traceback
 from typing import Any, TextIO
 
+import orjson
 from flask import Flask, g, has_request_context
 
 # One encoder for every line: json.dumps(default=...) would build a new one each call.
-_encode = json.JSONEncoder(default=str).encode
+_encode_ascii = json.JSONEncoder(default=str).encode
+
+
+def _encode(entry: dict[str, Any]) -> str:
+    """The entry as one line of JSON in ASCII, whatever the stream's encoding can write.
+
+    orjson writes a request's line in a tenth of the time; a line it writes
+    with characters beyond ASCII (a client's field name, a message quoting
+    one) or cannot write at all is written by Python's encoder, escapes
+    included, as every line was before.
+    """
+    try:
+        line = orjson.dumps(entry, default=str).decode()
+    except TypeError:
+        return _encode_ascii(entry)
+    return line if line.isascii() else _encode_ascii(entry)
 
 
 class _Seconds:

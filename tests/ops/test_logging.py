@@ -9,6 +9,7 @@ import logging
 import pytest
 
 from app import create_app
+from app.ops.logs import JsonFormatter
 from tests.conftest import start_gunicorn, stop
 
 # A text no log line may contain, nor any of its words.
@@ -190,3 +191,15 @@ def test_gunicorn_output_is_json_lines_without_text(tmp_path):
         e["path"] == "/chunking" and e["status"] == 200 and e["input_chars"] == len(SECRET) for e in lines
     )
     assert {e["pid"] for e in lines} <= {e["pid"] for e in entries if "Booting worker" in e["message"]}
+
+
+@pytest.mark.parametrize("field", ["plain", "café", "日本", "a\ud800b"])
+def test_every_line_is_ascii_json_whatever_the_client_sent(field):
+    # A log stream may not take UTF-8: characters beyond ASCII, and lone
+    # surrogates that no encoding takes, are written as JSON escapes.
+    record = logging.LogRecord("app.requests", logging.INFO, "", 0, "request", (), None)
+    record.fields = {"error_field": field, "status": 400, "duration_ms": 0.25}
+    line = JsonFormatter().format(record)
+    assert line.isascii() and "\n" not in line
+    entry = json.loads(line)
+    assert (entry["error_field"], entry["status"], entry["duration_ms"]) == (field, 400, 0.25)
