@@ -177,11 +177,13 @@ def read_body() -> bytes:
     copy the whole body twice more; reading exactly ``Content-Length`` bytes
     from the WSGI input is what the WSGI specification allows.
     """
-    length = request.content_length
+    req = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup, not three
+    length = req.content_length
     if not length:
-        return request.get_data(cache=False)
-    request.stream  # noqa: B018  (refuses a Content-Length over the limit with a 413)
-    source = request.environ["wsgi.input"]
+        body: bytes = req.get_data(cache=False)
+        return body
+    req.stream  # noqa: B018  (refuses a Content-Length over the limit with a 413)
+    source = req.environ["wsgi.input"]
     parts = []
     try:
         while length > 0:

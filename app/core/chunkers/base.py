@@ -275,16 +275,29 @@ ORDERS: tuple[Order, ...] = (
 )
 
 
+# The rules of ORDERS each options class has both options of, by class.
+_ORDERS_OF: dict[type, tuple[Order, ...]] = {}
+
+
+def _orders_of(cls: type) -> tuple[Order, ...]:
+    orders = _ORDERS_OF.get(cls)
+    if orders is None:
+        fields = getattr(cls, "model_fields", None)
+        names = set(fields) if fields is not None else {f.name for f in dataclasses.fields(cls)}
+        orders = _ORDERS_OF[cls] = tuple(o for o in ORDERS if o.lower in names and o.upper in names)
+    return orders
+
+
 def broken_order(options: object) -> Order | None:
     """The first rule of :data:`ORDERS` that ``options`` (a strategy or a request model) break, if any.
 
     A rule applies only when the object has both of its options and both
     are given (not None).
     """
-    for order in ORDERS:
-        lower, upper = getattr(options, order.lower, None), getattr(options, order.upper, None)
+    for order in _orders_of(type(options)):
+        lower, upper = getattr(options, order.lower), getattr(options, order.upper)
         given = isinstance(lower, int | float) and isinstance(upper, int | float)
-        if given and not order.holds(lower, upper):  # type: ignore[arg-type]
+        if given and not order.holds(lower, upper):
             return order
     return None
 
