@@ -204,9 +204,10 @@ def _code_point_ends(byte_ends: Ints, text: str) -> Ints:
 
     A token ends after the last character it has a byte of: the byte offset
     less the continuation bytes before it. Each continuation byte lowers
-    every token end after it by one, so the corrections are a running sum
-    over the tokens, which for mostly-ASCII text is far cheaper than looking
-    up every token end among the continuation bytes.
+    every token end after it by one: with fewer continuation bytes than
+    tokens (most text) each is placed among the token ends and the
+    corrections summed; with more (CJK, say) each token end is looked up
+    among them.
     """
     data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
     continuation = np.flatnonzero((data & 0xC0) == 0x80)
@@ -294,7 +295,7 @@ class TiktokenIndex:
         return len(encode(text[start:head])) + middle + len(encode(text[tail:end])) <= limit
 
     def _middle(self, head: int, end: int) -> tuple[int, int, int]:
-        """The last sync point before ``end``, and the whole-text tokens between it and ``head``."""
+        """``head`` again, the last sync point before ``end``, and the whole-text tokens between the two."""
         tail = self._last_sync(head, end)
         ends = self._ends_array
         middle = int(ends.searchsorted(tail, "right")) - int(ends.searchsorted(head, "right"))
