@@ -36,7 +36,7 @@ class FixedChunker(SizeOptions):
             spans = self._token_windows(text)
         else:
             spans = self._word_windows(text) if self.unit == "words" else self._char_windows(text)
-        return [Chunk.from_span(text, s, e) for s, e in spans]
+        return Chunk.from_spans(text, spans)
 
     def _token_windows(self, text: str) -> list[Span]:
         index = get_tokenizer(self.tokenizer or DEFAULT_TOKENIZER).index(text)

@@ -71,7 +71,7 @@ def semantic_payload(
     """Serialise an analysis in the documented order; sizes are in the options' unit."""
     spans = [analysis.span(g) for g in analysis.groups]
     unit = size_unit(options)
-    groups = add_context([Chunk.from_span(text, s, e) for s, e in spans], context, structure)
+    groups = add_context(Chunk.from_spans(text, spans), context, structure)
     return {
         "chunks": [c.text for c in groups],
         "metadata": [
