@@ -82,7 +82,7 @@ def instrument(app: Any, timer: HookTimer) -> int:
 def measure(requests: int, rounds: int, log_level: str) -> None:
     os.environ["CHUNKWISE_LOG_LEVEL"] = log_level
     from app import create_app
-    from app.ops.gc_tuning import tune_for_requests
+    from app.core.gc_tuning import tune_for_requests
 
     app = create_app()
     tune_for_requests()  # as wsgi.py does in every worker

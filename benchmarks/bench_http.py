@@ -17,7 +17,7 @@ no paragraph repeats), split by ``recursive`` with ``chunk_size`` 1000 and
 
 Each is timed cold (the first call) and warm (the median of ``--runs``). The
 benchmark process sets the garbage collector as a gunicorn worker does
-(:func:`app.ops.gc_tuning.tune_for_requests`), so both sides of the ratio pay
+(:func:`app.core.gc_tuning.tune_for_requests`), so both sides of the ratio pay
 the same for it.
 Run: ``python -m benchmarks.bench_http [--runs 15]``.
 """
@@ -34,7 +34,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from app.ops.gc_tuning import tune_for_requests
+from app.core.gc_tuning import tune_for_requests
 from benchmarks import httpload
 from benchmarks.corpus import distinct_prose
 

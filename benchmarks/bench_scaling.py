@@ -12,7 +12,7 @@ client: JSON parsing, validation, chunking, serialisation), best of
 one run is short and noisy). Requests use the default options and the
 default limits (``CHUNKWISE_MAX_TEXT_CHARS``, 2,000,000 characters, is the
 largest size). The garbage collector is set as ``wsgi.py`` sets it in each
-gunicorn worker (``app/ops/gc_tuning.py``); ``--no-gc`` turns it off while each
+gunicorn worker (``app/core/gc_tuning.py``); ``--no-gc`` turns it off while each
 request runs, to show its share (a full collection walks every live object,
 so it costs more, per character, on texts that make many small objects).
 
@@ -113,7 +113,7 @@ def measure(
         Rows of (request, shape, seconds per size, status per size).
     """
     from app import create_app
-    from app.ops.gc_tuning import tune_for_requests
+    from app.core.gc_tuning import tune_for_requests
 
     app = create_app({"TESTING": True, "LOG_LEVEL": "WARNING"})
     # As wsgi.py does in every gunicorn worker.

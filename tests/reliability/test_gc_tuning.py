@@ -1,4 +1,4 @@
-"""The worker's garbage collector (app/ops/gc_tuning.py), as gunicorn gets it from wsgi.py."""
+"""The worker's garbage collector (app/core/gc_tuning.py), as gunicorn gets it from wsgi.py."""
 
 from __future__ import annotations
 

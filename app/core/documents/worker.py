@@ -14,19 +14,13 @@ ends in a MemoryError or in PDFium aborting this process, never the server.
 
 from __future__ import annotations
 
-import gc
 import json
 import resource
 import sys
 from typing import BinaryIO
 
 from app.core.documents.errors import DocumentTooLarge, UnreadableDocument
-
-#: Container allocations between two young collections (CPython's default: 700). A
-#: DOCX's XML tree is a hundred thousand objects that all live to the end of the
-#: request; collecting every 700 of them finds nothing to free. Everything loaded at
-#: start is frozen out of the collector's reach. Only cyclic garbage waits longer.
-YOUNG_THRESHOLD = 50_000
+from app.core.gc_tuning import tune_for_requests
 
 
 def handle(header: dict[str, object], data: bytes) -> tuple[dict[str, object], bytes]:
@@ -80,7 +74,5 @@ def main(memory_mb: int) -> None:
     import app.core.documents.docx
     import app.core.documents.pdf  # noqa: F401
 
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(YOUNG_THRESHOLD, *gc.get_threshold()[1:])
+    tune_for_requests()
     serve(sys.stdin.buffer, sys.stdout.buffer)

@@ -1,7 +1,10 @@
 """CPython's garbage collector, set for a worker process that serves requests.
 
 Two settings, applied once per gunicorn worker by ``wsgi.py`` after the app
-is built (``benchmarks/bench_scaling.py`` measures with the same):
+is built (``benchmarks/bench_scaling.py`` measures with the same), and once
+per document extraction process after its readers are loaded
+(``app/core/documents/worker.py``: a DOCX's XML tree is a hundred thousand
+objects that all live to the end of the request):
 
 * Everything loaded by then (the app, its modules, the sentence model) lives
   as long as the process, so it is frozen out of the collector's reach
