@@ -14,7 +14,7 @@ import numpy as np
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from app.core.analysis import SEPARATOR, analyze_many, joined_words, words
+from app.core.analysis import analyze_many, word_ids, words
 from app.core.chunkers.grouping import Group, GroupStats, describe, split_below, split_oversize
 from app.core.chunkers.similarity import DECIMALS, EMPTY_SIMILARITY, adjacent_similarities, term_counts
 from app.core.chunkers.thresholds import MIN_SPACING, cohesion, depth_scores, midpoint, round_threshold
@@ -40,11 +40,12 @@ TEXTS = st.lists(unit_texts() | st.text(max_size=12), max_size=12)
 @example(["a\x00b", "c"])
 @example(["İstanbul ΣΟΦΙΑΣ", "plain"])
 @example(["lone \ud800 surrogate", "ok"])
-def test_joined_words_are_each_texts_words_between_separators(texts):
-    expected = []
-    for i, text in enumerate(texts):
-        expected += [SEPARATOR] * (i > 0) + words(text)
-    assert joined_words(texts) == expected
+@example(["file\x1cseparator\x85next line\xa0no-break"])
+def test_word_ids_number_each_texts_words(texts):
+    vocabulary, ids, rows = word_ids(texts)
+    expected = [(row, w) for row, text in enumerate(texts) for w in words(text)]
+    assert [(int(r), vocabulary[i]) for r, i in zip(rows, ids, strict=True)] == expected
+    assert vocabulary == list(dict.fromkeys(w for _, w in expected))
 
 
 def reference_counts(texts):

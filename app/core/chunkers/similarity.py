@@ -26,7 +26,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from app.core.analysis import SEPARATOR, joined_words, stem_words
+from app.core.analysis import stem_words, word_ids
 from app.core.embeddings import StaticEmbeddings
 from app.core.lexicon import stop_words
 
@@ -43,10 +43,10 @@ EMPTY_SIMILARITY = 1.0
 def term_counts(texts: Sequence[str]) -> sp.csr_matrix | None:
     """Stemmed content-term counts, one row per text: the terms of :func:`app.core.analysis.analyze_many`.
 
-    The texts are tokenised together (:func:`app.core.analysis.joined_words`);
-    stop words and stemming are then decided once per distinct word, every
-    word costs one C-level dict lookup, and the counts are assembled with
-    numpy. Columns are the stems in order of first occurrence.
+    The texts are tokenised together into word ids
+    (:func:`app.core.analysis.word_ids`); stop words and stemming are then
+    decided once per distinct word, and the counts assembled with numpy.
+    Columns are the stems in order of first occurrence.
 
     Args:
         texts: The units, in order.
@@ -55,24 +55,23 @@ def term_counts(texts: Sequence[str]) -> sp.csr_matrix | None:
         A CSR matrix of shape ``(len(texts), distinct terms)``, or None when
         no text has a content word.
     """
-    tokens = joined_words(texts)
-    vocabulary = dict.fromkeys(tokens)
-    vocabulary.pop(SEPARATOR, None)
+    vocabulary, ids, rows = word_ids(texts)
     stop = stop_words()
     stems = stem_words([w for w in vocabulary if w not in stop])
     columns: dict[str, int] = {}
-    # -1 marks a stop word, -2 the separator between two texts.
-    column_of = {w: columns.setdefault(stems[w], len(columns)) if w in stems else -1 for w in vocabulary}
-    column_of[SEPARATOR] = -2
-    ids = np.fromiter(map(column_of.__getitem__, tokens), dtype=np.int64, count=len(tokens))
-    keep = ids >= 0
+    # -1 marks a stop word.
+    column_of = np.array(
+        [columns.setdefault(stems[w], len(columns)) if w in stems else -1 for w in vocabulary] or [-1],
+        dtype=np.int64,
+    )
+    cols = column_of[ids]
+    keep = cols >= 0
     if not keep.any():
         return None
-    rows = np.cumsum(ids == -2)[keep]
+    rows = rows[keep]
     indptr = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=len(texts)), out=indptr[1:])
-    data = np.ones(rows.size)
-    counts = sp.csr_matrix((data, ids[keep], indptr), shape=(len(texts), len(columns)))
+    counts = sp.csr_matrix((np.ones(rows.size), cols[keep], indptr), shape=(len(texts), len(columns)))
     counts.sum_duplicates()
     return counts
 
