@@ -16,6 +16,11 @@ from hypothesis import strategies as st
 
 from app.core.analysis import analyze_many, word_ids, words
 from app.core.chunkers.grouping import Group, GroupStats, describe, split_below, split_oversize
+from app.core.chunkers.heading_lines import join_headings
+from app.core.chunkers.packing import Sizer
+from app.core.chunkers.punkt import split_sentences
+from app.core.chunkers.recursive import PARAGRAPH_BREAK, split_at, split_recursive
+from app.core.chunkers.semantic import split_units
 from app.core.chunkers.similarity import DECIMALS, EMPTY_SIMILARITY, adjacent_similarities, term_counts
 from app.core.chunkers.thresholds import MIN_SPACING, cohesion, depth_scores, midpoint, round_threshold
 
@@ -211,3 +216,28 @@ def test_split_oversize_equals_the_reference(sims, threshold, limit, random):
     groups = split_below(sims, threshold)
     got = split_oversize(groups, sims, starts, ends, limit)
     assert got == reference_split_oversize(groups, sims, starts, ends, limit)
+
+
+def reference_units(text, unit, limit):
+    """Every unit sent through the recursive rules, whether it fits or not."""
+    sizer = Sizer(text, "chars", limit)
+    if unit == "sentence":
+        spans = split_sentences(text)
+    else:
+        spans = [(s, e) for s, e in split_at(text, 0, len(text), PARAGRAPH_BREAK)]
+    return [(p.start, p.end) for s, e in join_headings(text, spans) for p in split_recursive(sizer, s, e)]
+
+
+PROSE = st.lists(
+    st.tuples(
+        st.lists(st.sampled_from([*VOCABULARY, "Heading", "1.", "Mr."]), min_size=1, max_size=12),
+        st.sampled_from([". ", ".\n", "\n", "\n\n", "! ", "  "]),
+    ),
+    max_size=12,
+).map(lambda parts: "".join(" ".join(words) + end for words, end in parts))
+
+
+@given(PROSE, st.integers(1, 60), st.sampled_from(["sentence", "paragraph"]))
+@example("One two three four five six seven. Short one.", 12, "sentence")
+def test_split_units_cut_only_the_units_over_the_limit(text, limit, unit):
+    assert split_units(text, unit, limit) == reference_units(text, unit, limit)

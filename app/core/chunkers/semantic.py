@@ -243,9 +243,15 @@ def split_units(
     if limit is None or (sizer is None and all(e - s <= limit for s, e in spans)):
         return spans
     sizer = sizer or Sizer(text, "chars", limit)
+    # In characters a trimmed span that fits is its own only piece: one long
+    # paragraph must not send every sentence through the recursive rules.
+    fits = limit if sizer.unit == "chars" else -1
     out: list[tuple[int, int]] = []
     for s, e in spans:
-        out.extend((p.start, p.end) for p in split_recursive(sizer, s, e))
+        if e - s <= fits:
+            out.append((s, e))
+        else:
+            out.extend((p.start, p.end) for p in split_recursive(sizer, s, e))
     return out
 
 
