@@ -67,7 +67,12 @@ def count_terms(
         in_field = code_rows >= len(texts)
         values[in_field] = weight
         code_rows = np.where(in_field, code_rows - len(texts), code_rows)
-    terms, columns = np.unique(codes, return_inverse=True)
+    # Every word occurs, and its code is its id, below every pair's code: only
+    # the pairs need sorting into columns (half the work of sorting all codes).
+    n_words = len(words)
+    pair_terms, pair_columns = np.unique(codes[len(ids) :], return_inverse=True)
+    terms = np.concatenate([np.arange(n_words, dtype=np.int64), pair_terms])
+    columns = np.concatenate([ids, n_words + pair_columns.ravel()])
     shape = (len(texts), len(terms))
     # COO to CSR sums the repeated (chunk, term) entries into counts.
     counts = sparse.coo_matrix((values, (code_rows, columns)), shape=shape).tocsr()
