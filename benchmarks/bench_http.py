@@ -11,7 +11,9 @@ no paragraph repeats), split by ``recursive`` with ``chunk_size`` 1000 and
   chunk: what moving these bytes through HTTP costs with no work at all;
 * ``in-process``: ``RecursiveChunker`` plus ``chunking_result`` and
   the service's JSON encoding of the result (``app.web.jsonio.dumps_body``),
-  i.e. the same chunks and the same bytes without the server;
+  i.e. the same chunks and the same bytes without the server; and once more
+  with the standard library's ``json.dumps`` in place of the service's
+  encoder, what a Python caller of the chunker would write;
 * ``langchain``: ``RecursiveCharacterTextSplitter(chunk_size=1000,
   chunk_overlap=0).split_text`` in-process (requirements-bench.txt).
 
@@ -72,6 +74,18 @@ def in_process(text: str) -> Callable[[], object]:
     return work
 
 
+def in_process_stdlib(text: str) -> Callable[[], object]:
+    """The same chunks and response document, encoded by ``json.dumps``."""
+    from app.core.chunkers.recursive import RecursiveChunker
+    from app.core.serialize import chunking_result
+
+    def work() -> bytes:
+        chunker = RecursiveChunker(chunk_size=1000, chunk_overlap=0)
+        return json.dumps(chunking_result("recursive", chunker, chunker.chunk(text))).encode()
+
+    return work
+
+
 def chunks_only(text: str) -> Callable[[], object]:
     """The chunks alone, as LangChain's splitter gives its strings alone."""
     from app.core.chunkers.recursive import RecursiveChunker
@@ -128,6 +142,7 @@ def main() -> None:
             finally:
                 httpload.stop(server)
     rows["chunkwise in-process + JSON encoding"] = timed(in_process(text), runs)
+    rows["chunkwise in-process + json.dumps"] = timed(in_process_stdlib(text), runs)
     rows["chunkwise RecursiveChunker.chunk in-process"] = timed(chunks_only(text), runs)
     rows["LangChain RecursiveCharacterTextSplitter.split_text"] = timed(langchain(text), runs)
     # On a shared machine the figures mean little without the load beside them.
@@ -137,9 +152,10 @@ def main() -> None:
     for name, (cold, median, best) in rows.items():
         print(f"| {name} | {cold * 1000:.1f} | {median * 1000:.1f} | {best * 1000:.1f} |")
     for column, label in ((1, "median"), (2, "best")):
-        http_ms, floor_ms, local_ms, chunk_ms, lc_ms = (rows[k][column] for k in rows)
+        http_ms, floor_ms, local_ms, stdlib_ms, chunk_ms, lc_ms = (rows[k][column] for k in rows)
         print(
-            f"\n{label}: HTTP / in-process {http_ms / local_ms:.2f}x; "
+            f"\n{label}: HTTP / in-process {http_ms / local_ms:.2f}x "
+            f"(with json.dumps {http_ms / stdlib_ms:.2f}x); "
             f"HTTP / minimal app {http_ms / floor_ms:.2f}x; "
             f"LangChain / chunk {lc_ms / chunk_ms:.2f}x; LangChain / HTTP {lc_ms / http_ms:.2f}x"
         )

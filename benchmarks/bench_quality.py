@@ -203,9 +203,14 @@ def retrieval_section() -> None:
         with mock.patch.object(term_weights, "LENGTH_FLOOR", 0.0):
             return retrieval_eval.chunkwise("bm25")(chunks)
 
+    def no_prior(chunks: list[Any]) -> retrieval_eval.Ranker:
+        with mock.patch.object(term_weights, "BACKGROUND_CHUNKS", 0.0):
+            return retrieval_eval.chunkwise("bm25")(chunks)
+
     rankers = {
         "**chunkwise bm25** (the default)": retrieval_eval.chunkwise("bm25"),
         "chunkwise tfidf": retrieval_eval.chunkwise("tfidf"),
+        "ablation: chunkwise bm25 without the background prior": no_prior,
         "ablation: chunkwise bm25 without the length floor": no_floor,
         "scikit-learn `TfidfVectorizer()` cosine": retrieval_eval.sklearn_tfidf,
         "rank_bm25 `BM25Okapi`, lowercase words": retrieval_eval.rank_bm25,

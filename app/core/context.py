@@ -212,9 +212,9 @@ def chunk_in_context(
     remake = remake_of(chunker)
     parents: list[Chunk] | None = None
     if options.parent_size is None:
-        chunks = chunker.chunk(text)
+        chunks = chunker.chunk_with(text, structure)
     else:
-        parents = remake(options.parent_size, 0).chunk(text)
+        parents = remake(options.parent_size, 0).chunk_with(text, structure)
         chunks = [c for i, p in enumerate(parents) for c in _inside(chunker, text, p, {"parent": i})]
     if structure is not None:
         chunks = [_with_structure(c, structure) for c in chunks]

@@ -34,7 +34,7 @@ from app.core.retrieval import METHODS, Index
 
 #: Changes whenever the layout or the meaning of an index changes (a new
 #: stemmer, new terms), so an old entry is never read as a new one.
-MAGIC = b"chunkwise-index-4\n"
+MAGIC = b"chunkwise-index-5\n"
 _LENGTH = struct.Struct("<I")
 _ALIGN = 8
 # Name and dtype of each array, in file order.

@@ -16,7 +16,10 @@ costs one sparse column slice and a dot product:
   ``log((N - df + 0.5) / (df + 0.5))`` is zero or negative: with two chunks, a
   term in one of them would otherwise score nothing. Lengths are floored
   at 0.75 of the average, so that a chunk holding little more than a heading
-  does not outrank the passage under it. Scores are unbounded above.
+  does not outrank the passage under it. Document frequencies get a prior
+  from a background collection of documentation, worth 500 chunks, so that
+  the words any text uses weigh less in an index of a few chunks (see
+  :mod:`app.core.term_weights`). Scores are unbounded above.
 
 Counting and weighting live in :mod:`app.core.term_weights`, which also
 folds a chunk's heading path into its counts as a field of its own
@@ -44,7 +47,7 @@ from app.core.analysis import analyze_many
 from app.core.chunkers.punkt import split_sentences
 from app.core.term_weights import K1 as K1
 from app.core.term_weights import B as B
-from app.core.term_weights import bm25, count_terms, tfidf
+from app.core.term_weights import background_share, bm25, count_terms, tfidf
 from app.core.types import ScoredChunk
 
 Method = Literal["bm25", "tfidf"]
@@ -167,7 +170,7 @@ def fit(
     if fields is not None and len(fields) != len(chunks):
         raise ValueError(f"{len(fields)} heading paths for {len(chunks)} chunks")
     counts, words, terms = count_terms(chunks, NGRAMS[method], fields, heading_weight)
-    weights, idf = tfidf(counts) if method == "tfidf" else bm25(counts)
+    weights, idf = tfidf(counts) if method == "tfidf" else bm25(counts, background_share(words, terms))
     return Index(method, words, terms, idf, sparse.csc_matrix(weights), len(chunks))
 
 

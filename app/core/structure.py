@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from app.core.chunkers.headings import HeadingTrail
 from app.core.chunkers.htmltext import read_blocks
-from app.core.chunkers.mdoutline import read_outline
+from app.core.chunkers.mdoutline import Outline, read_outline
 
 #: What joins the headings of a path on one line, as in ``Install › Docker``.
 PATH_SEPARATOR = " › "
@@ -67,16 +67,28 @@ class Structure:
         tables: The tables, in order, not overlapping.
     """
 
-    __slots__ = ("_starts", "_paths", "_tables", "_table_starts")
+    __slots__ = ("_starts", "_paths", "_tables", "_table_starts", "_outline", "_source")
 
     def __init__(
-        self, starts: Sequence[int], paths: Sequence[tuple[str, ...]], tables: Sequence[Table]
+        self,
+        starts: Sequence[int],
+        paths: Sequence[tuple[str, ...]],
+        tables: Sequence[Table],
+        outline: tuple[str, Outline] | None = None,
     ) -> None:
-        """Keep the sections and tables, indexed for binary search."""
+        """Keep the sections and tables, indexed for binary search (and a Markdown text's outline)."""
         self._starts = list(starts)
         self._paths = list(paths)
         self._tables = list(tables)
         self._table_starts = [t.body_start for t in tables]
+        self._source: str | None = None
+        self._outline: Outline | None = None
+        if outline is not None:
+            self._source, self._outline = outline
+
+    def outline_of(self, text: str) -> Outline | None:
+        """The Markdown outline this structure was read from, when it was read from ``text`` itself."""
+        return self._outline if self._source is text else None
 
     def headings(self, start: int, end: int) -> list[str]:
         """The heading path of the innermost section holding all of ``text[start:end]``."""
@@ -135,7 +147,7 @@ def markdown_structure(text: str) -> Structure:
             end = min(line_end + 1, len(text))
         if end > body_start and (not tables or header_start >= tables[-1].end):
             tables.append(Table(body_start, end, text[header_start : match.end()]))
-    return Structure(starts, paths, tables)
+    return Structure(starts, paths, tables, (text, outline))
 
 
 def has_pipe_table(text: str) -> bool:

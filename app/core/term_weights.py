@@ -12,11 +12,23 @@ weighting, which is BM25F with one length normalisation over both fields
 (Robertson, Zaragoza and Taylor, "Simple BM25 extension to multiple weighted
 fields", 2004); for TF-IDF it counts each heading term ``weight`` times in
 the chunk. A pair never joins a heading's last word to the chunk's first.
+
+BM25's document frequencies get a prior from a background collection
+(``app/core/data/background_df.txt``, built by
+``benchmarks/retrieval_background.py``): the index counts as if it held
+:data:`BACKGROUND_CHUNKS` more chunks, in which each word occurs as often as
+in the background. One document's tens of chunks say little about how common
+a word is: "later" in one chunk of ten looks as rare as the document's own
+terms. With the prior a word any text uses weighs less than one the
+background rarely holds, while a large index is barely moved. Word pairs
+and words the background lacks get no pseudo-occurrences.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import cache
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -25,6 +37,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from app.core.analysis import term_ids
+from app.core.lexicon import load_word_list
 
 Vector = NDArray[np.float64]
 
@@ -36,6 +49,36 @@ B = 0.75
 #: the passage it introduces on one shared word. 0.75 was chosen on the
 #: development half of benchmarks/data/retrieval (see benchmarks/RESULTS.md).
 LENGTH_FLOOR = 0.75
+#: Weight of the background prior, in chunks. Top-1 on the development half of
+#: benchmarks/data/retrieval was equal from 200 to 1,000 (see benchmarks/RESULTS.md).
+BACKGROUND_CHUNKS = 500.0
+_BACKGROUND_FILE = "background_df.txt"
+
+
+@cache
+def background() -> tuple[int, dict[str, int]]:
+    """The background's number of chunks, and per stem the number of chunks holding it."""
+    lines = load_word_list(_BACKGROUND_FILE)
+    counts = {}
+    for line in lines[1:]:
+        stem, count = line.split(" ")
+        counts[stem] = int(count)
+    return int(lines[0]), counts
+
+
+def background_share(words: Mapping[str, int], terms: NDArray[np.int64]) -> Vector:
+    """Per column, the share of background chunks holding its term (0 for pairs and unknown words).
+
+    Args:
+        words: Stem to word id, ids in insertion order from 0 (as :func:`count_terms` returns).
+        terms: Each column's term code.
+    """
+    total, counts = background()
+    per_word = np.fromiter(map(counts.get, words, repeat(0)), dtype=np.float64, count=len(words)) / total
+    share = np.zeros(len(terms))
+    is_word = terms < len(words)
+    share[is_word] = per_word[terms[is_word]]
+    return share
 
 
 def count_terms(
@@ -67,7 +110,12 @@ def count_terms(
         in_field = code_rows >= len(texts)
         values[in_field] = weight
         code_rows = np.where(in_field, code_rows - len(texts), code_rows)
-    terms, columns = np.unique(codes, return_inverse=True)
+    # Every word occurs, and its code is its id, below every pair's code: only
+    # the pairs need sorting into columns (half the work of sorting all codes).
+    n_words = len(words)
+    pair_terms, pair_columns = np.unique(codes[len(ids) :], return_inverse=True)
+    terms = np.concatenate([np.arange(n_words, dtype=np.int64), pair_terms])
+    columns = np.concatenate([ids, n_words + pair_columns.ravel()])
     shape = (len(texts), len(terms))
     # COO to CSR sums the repeated (chunk, term) entries into counts.
     counts = sparse.coo_matrix((values, (code_rows, columns)), shape=shape).tocsr()
@@ -83,11 +131,21 @@ def tfidf(counts: Any) -> tuple[Any, Vector]:
     return weights, np.asarray(transformer.idf_, dtype=np.float64)
 
 
-def bm25(counts: Any) -> tuple[Any, Vector]:
-    """Lucene's BM25 per (chunk, term), with lengths floored at :data:`LENGTH_FLOOR` of the average."""
+def bm25(counts: Any, share: Vector | None = None) -> tuple[Any, Vector]:
+    """Lucene's BM25 per (chunk, term), with lengths floored at :data:`LENGTH_FLOOR` of the average.
+
+    Args:
+        counts: Chunk × term counts (CSR).
+        share: Per column, the background's share of chunks holding the term
+            (:func:`background_share`); None for the index's own frequencies alone.
+    """
     n = counts.shape[0]
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
-    idf = np.log1p((n - df + 0.5) / (df + 0.5))
+    df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
+    chunks = float(n)
+    if share is not None:
+        df += BACKGROUND_CHUNKS * share
+        chunks += BACKGROUND_CHUNKS
+    idf = np.log1p((chunks - df + 0.5) / (df + 0.5))
     lengths = np.asarray(counts.sum(axis=1), dtype=np.float64).ravel()
     average = lengths.mean() if n and lengths.any() else 1.0
     lengths = np.maximum(lengths, LENGTH_FLOOR * average)

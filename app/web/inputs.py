@@ -14,28 +14,38 @@ uploaded part is decoded by its ``charset`` parameter, UTF-8 by default.
 from __future__ import annotations
 
 import codecs
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import request
 
 from app.web.documents import DOCUMENT_TYPES, read_document
 from app.web.errors import InvalidBody, InvalidField, UnsupportedMediaType, content_type_hint
-from app.web.jsonio import loads_strict, read_body
+from app.web.jsonio import loads_telling_surrogates, read_body
 
 JSON = "application/json"
 TEXT = "text/plain"
 MULTIPART = "multipart/form-data"
 
 
-def read_fields(accepted: tuple[str, ...] = (JSON,)) -> tuple[dict[str, Any], bool]:
+class Fields(NamedTuple):
+    """A request's fields, and how far they are already checked."""
+
+    values: dict[str, Any]
+    #: They came as typed JSON (validate strictly), not as strings.
+    typed: bool
+    #: No string among them holds a lone surrogate (the JSON reader ruled it out).
+    text_checked: bool = False
+
+
+def read_fields(accepted: tuple[str, ...] = (JSON,)) -> Fields:
     """Read the request's fields.
 
     Args:
         accepted: The content types the endpoint reads.
 
     Returns:
-        The fields, and whether they came as typed JSON (validate strictly)
-        rather than as strings.
+        The fields, whether they came as typed JSON, and whether their
+        strings are known to be free of lone surrogates.
 
     Raises:
         UnsupportedMediaType: For any other content type.
@@ -45,12 +55,13 @@ def read_fields(accepted: tuple[str, ...] = (JSON,)) -> tuple[dict[str, Any], bo
     mimetype = request.mimetype
     if mimetype == JSON and JSON in accepted:
         _no_query()
-        return _json_object(), True
+        return _json_object()
     if mimetype == TEXT and TEXT in accepted:
         charset = request.mimetype_params.get("charset")
-        return {**_query(), "text": decode_text(request.get_data(cache=False), charset, "text")}, False
+        text = decode_text(request.get_data(cache=False), charset, "text")
+        return Fields({**_query(), "text": text}, False)
     if mimetype == MULTIPART and MULTIPART in accepted:
-        return _multipart(), False
+        return Fields(_multipart(), False)
     if mimetype in DOCUMENT_TYPES and MULTIPART in accepted:
         fields = _query()
         data = request.get_data(cache=False)
@@ -62,7 +73,7 @@ def read_fields(accepted: tuple[str, ...] = (JSON,)) -> tuple[dict[str, Any], bo
             field="body",
             decode=lambda raw: decode_text(raw, None, "body"),
         )
-        return fields, False
+        return Fields(fields, False)
     got = mimetype or "none"
     readable = accepted + DOCUMENT_TYPES if MULTIPART in accepted else accepted
     raise UnsupportedMediaType(
@@ -70,18 +81,18 @@ def read_fields(accepted: tuple[str, ...] = (JSON,)) -> tuple[dict[str, Any], bo
     )
 
 
-def _json_object() -> dict[str, Any]:
+def _json_object() -> Fields:
     # Parsed here rather than by request.get_json(), whose 400 hides the
     # reason outside debug mode; the client deserves to know what is wrong.
     try:
-        data = loads_strict(read_body())
+        data, checked = loads_telling_surrogates(read_body())
     except UnicodeDecodeError as exc:
         raise InvalidBody(f"the body is not valid UTF-8 (byte {exc.start})", "body") from None
     except ValueError as exc:
         raise InvalidBody(f"the body is not valid JSON: {exc}", "body") from None
     if not isinstance(data, dict):
         raise InvalidBody("the body must be a JSON object", "body")
-    return data
+    return Fields(data, True, checked)
 
 
 def _no_query() -> None:

@@ -148,11 +148,25 @@ def loads_strict(data: str | bytes) -> Any:
     Raises:
         ValueError: With a sentence saying what is wrong.
     """
+    return loads_telling_surrogates(data)[0]
+
+
+def loads_telling_surrogates(data: str | bytes) -> tuple[Any, bool]:
+    r""":func:`loads_strict`, and whether its strings are known to hold no lone surrogate.
+
+    Python's decoder reads an escaped lone surrogate (``"\ud800"``) into
+    a string, which the request models then refuse, naming the field. orjson
+    refuses such a body outright, so a value it read needs no such check:
+    on a megabyte of non-ASCII text the check costs about 0.4 ms.
+
+    Returns:
+        The parsed value, and True when orjson read it.
+    """
     if len(data) >= _FAST_FROM:
         done, value = _fast(data)
         if done:
-            return value
-    return strict_loads(data)
+            return value, True
+    return strict_loads(data), False
 
 
 def strict_loads(data: str | bytes) -> Any:

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from app.core.chunkers.markdown import MarkdownChunker
 from app.core.chunkers.mdoutline import read_outline
+from app.core.structure import markdown_structure
 from tests.helpers import check_invariants
 
 
@@ -155,3 +156,38 @@ def test_markdown_invariants_on_structured_text(lines, size, overlap):
     chunks = MarkdownChunker(**options).chunk(text)
     check_invariants("markdown", text, chunks, options)
     assert all(isinstance(c.meta["headings"], list) for c in chunks)
+
+
+@given(lines=st.lists(MARKDOWN_LINES, max_size=50), size=st.integers(1, 90))
+def test_chunks_with_the_structure_of_the_same_text_are_the_chunks(lines, size):
+    text = "\n".join(lines)
+    chunker = MarkdownChunker(chunk_size=size)
+    structure = markdown_structure(text)
+    assert structure.outline_of(text) is not None
+    assert chunker.chunk_with(text, structure) == chunker.chunk(text)
+    # A structure read from another text is not taken for this one's.
+    other = text + "\n# Another"
+    assert markdown_structure(other).outline_of(text) is None
+    assert chunker.chunk_with(text, markdown_structure(other)) == chunker.chunk(text)
+
+
+def test_a_request_with_context_reads_the_outline_once(client, monkeypatch):
+    import app.core.chunkers.markdown as markdown
+    import app.core.structure as structure
+
+    calls = []
+
+    def counted(text):
+        calls.append(len(text))
+        return read_outline(text)
+
+    monkeypatch.setattr(markdown, "read_outline", counted)
+    monkeypatch.setattr(structure, "read_outline", counted)
+    text = "# A\n\nFirst part.\n\n## B\n\nSecond part, a little longer.\n\n| x | y |\n|---|---|\n| 1 | 2 |\n"
+    for context in ({"contextualize": True}, {"parent_size": 200}, {}):
+        calls.clear()
+        body = {"text": text, "strategy": "markdown", "chunk_size": 40, **context}
+        response = client.post("/chunking", json=body)
+        assert response.status_code == 200, response.get_json()
+        # Pieces re-cut to make room for their context are read on their own.
+        assert calls.count(len(text)) == 1, context

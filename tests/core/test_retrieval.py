@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.core import retrieval
+from app.core import retrieval, term_weights
 from app.core.retrieval import (
     K1,
     METHODS,
@@ -24,12 +24,42 @@ from app.core.retrieval import (
 WORDS = ["apple", "pear", "plum", "fig", "the", "of", "5", "x", "running", "runs"]
 
 
+def bm25_idf(chunks: int, df: int, stem: str) -> float:
+    """BM25's idf of a word, its document frequency given the background prior."""
+    total, counts = term_weights.background()
+    prior = term_weights.BACKGROUND_CHUNKS * counts.get(stem, 0) / total
+    n, df_ = chunks + term_weights.BACKGROUND_CHUNKS, df + prior
+    return math.log(1 + (n - df_ + 0.5) / (df_ + 0.5))
+
+
 def test_bm25_score_by_hand():
     # Terms are stems plus adjacent pairs: chunk 0 has 3 terms, chunk 1 has 5; average 4.
     chunks = ["apple banana", "apple cherry cherry"]
-    idf = math.log(1 + (2 - 1 + 0.5) / (1 + 0.5))
+    idf = bm25_idf(2, 1, "cherri")
     norm = K1 * (1 - B + B * 5 / 4)
     assert scores(fit(chunks, "bm25"), "cherry").tolist() == pytest.approx([0.0, idf * 2 / (2 + norm)])
+
+
+def test_bm25_weighs_a_word_every_text_uses_below_a_rare_one(monkeypatch):
+    # "later" and "waiver" are each in one chunk of three, of equal lengths, but the
+    # background collection has "later" in hundreds of chunks and "waiver" in none.
+    total, counts = term_weights.background()
+    assert counts["later"] > 100 and "waiver" not in counts
+    chunks = ["signed waiver", "revoked later", "plain words"]
+    index = fit(chunks, "bm25")
+    assert scores(index, "waiver")[0] > scores(index, "later")[1] > 0
+    monkeypatch.setattr(term_weights, "BACKGROUND_CHUNKS", 0.0)
+    alone = fit(chunks, "bm25")
+    assert scores(alone, "waiver")[0] == pytest.approx(scores(alone, "later")[1])
+
+
+def test_the_prior_moves_a_large_index_little():
+    # With thousands of chunks the index's own frequencies dominate the prior's 500.
+    chunks = [f"{'later ' if i % 10 == 0 else ''}item {i} number {i % 7}" for i in range(5000)]
+    index = fit(chunks, "bm25")
+    own = math.log(1 + (5000 - 500 + 0.5) / (500 + 0.5))
+    assert index.idf[index.words["later"]] == pytest.approx(own, rel=0.1)
+    assert index.idf[index.words["later"]] != pytest.approx(own, rel=1e-3)
 
 
 @pytest.mark.parametrize(
@@ -178,7 +208,8 @@ def test_ranking_invariants(chunks, question, top_k, method):
 
 @pytest.mark.parametrize("method", METHODS)
 def test_pairs_never_span_two_chunks(method):
-    values = scores(fit(["gamma alpha", "beta delta", "alpha zeta beta"], method), "alpha beta")
+    # Words the background collection lacks, so that pear and plum weigh the same.
+    values = scores(fit(["quince pear", "plum damson", "pear sloe plum"], method), "pear plum")
     assert values[0] == pytest.approx(values[1])
 
 

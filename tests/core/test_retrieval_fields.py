@@ -76,6 +76,9 @@ def test_a_short_chunk_is_normalised_as_if_floored():
     index = fit(chunks, "bm25")
     lengths = [1, 7, 7]
     average = sum(lengths) / 3
-    idf = math.log(1 + (3 - 2 + 0.5) / (2 + 0.5))
+    total, counts = term_weights.background()
+    prior = term_weights.BACKGROUND_CHUNKS * counts["licenc"] / total
+    n, df = 3 + term_weights.BACKGROUND_CHUNKS, 2 + prior
+    idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
     norm = term_weights.K1 * (1 - term_weights.B + term_weights.B * max(1, 0.75 * average) / average)
     assert scores(index, "licence")[0] == pytest.approx(idf * 1 / (1 + norm))

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.web.jsonio import _fast, loads_strict, strict_loads
+from app.web.jsonio import _fast, loads_strict, loads_telling_surrogates, strict_loads
 
 # Characters that matter to the key check: quotes, colons, backslashes, spaces, non-ASCII.
 TEXT = st.text(alphabet=st.sampled_from('ab:"\\ {}[],1-tn\u00e9\u2028\U0001f600'), max_size=8)
@@ -80,6 +80,41 @@ def test_the_fast_path_answers_as_the_strict_decoder_does(value, ascii_only, spa
 @given(st.binary(max_size=40) | st.text(max_size=20).map(lambda t: t.encode("utf-8", "surrogatepass")))
 def test_any_bytes_are_answered_as_the_strict_decoder_does(data):
     assert fast_outcome(data) == outcome(strict_loads, data)
+
+
+def strings_in(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [*value, *(s for v in value.values() for s in strings_in(v))]
+    if isinstance(value, list):
+        return [s for v in value for s in strings_in(v)]
+    return [value] if isinstance(value, str) else []
+
+
+def encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+# Strings with lone surrogates, escaped or raw, to be padded past the fast path's threshold.
+SURROGATE_TEXT = st.text(
+    alphabet=st.sampled_from(["a", "\u00e9", "\ud800", "\udfff", "\U0001f600", '"', "\\"]), max_size=6
+)
+
+
+@given(st.lists(SURROGATE_TEXT, max_size=3), st.booleans(), st.booleans())
+def test_strings_said_to_be_checked_hold_no_lone_surrogate(texts, ascii_only, as_bytes):
+    body = json.dumps({"pad": "x" * 16384, "texts": texts}, ensure_ascii=ascii_only)
+    data = body.encode("utf-8", "surrogatepass") if as_bytes else body
+    try:
+        value, checked = loads_telling_surrogates(data)
+    except ValueError:
+        # orjson and the strict decoder both refused it (a raw surrogate is not UTF-8).
+        assert not encodes(body)
+        return
+    assert checked == all(map(encodes, strings_in(value)))
 
 
 @pytest.mark.parametrize("repeat", [False, True])

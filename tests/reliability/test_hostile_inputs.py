@@ -229,9 +229,25 @@ def test_invalid_utf8_as_plain_text_and_upload(client, path):
 
 
 @pytest.mark.parametrize("path", ["/chunking", "/semantic-chunking", "/answer"])
-def test_escaped_lone_surrogate_is_refused(client, path):
-    raw = b'{"text": "a\\ud800b", "question": "q"}'
+@pytest.mark.parametrize("pad", [0, 20_000], ids=["small", "large"])
+def test_escaped_lone_surrogate_is_refused(client, path, pad):
+    # A large body is read by orjson, which refuses the surrogate; the strict
+    # decoder then reads it, and the model names the field.
+    raw = b'{"text": "' + b"a" * pad + b'a\\ud800b", "question": "q"}'
     assert_error(post(client, path, data=raw, content_type="application/json"), 400, field="text")
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/chunking", {"strategy": "fixed", "texts": ["x" * 20_000, "caf\u00e9 \ud800"]}, "texts[1]"),
+        ("/semantic-chunking", {"texts": ["x" * 20_000, "\udfff caf\u00e9"]}, "texts[1]"),
+        ("/answer", {"question": "q", "chunks": ["x" * 20_000, "ok", "na\u00efve \ud800"]}, "chunks[2]"),
+    ],
+)
+def test_a_lone_surrogate_in_a_large_body_is_named(client, path, body, field):
+    raw = json.dumps(body).encode()
+    assert_error(post(client, path, data=raw, content_type="application/json"), 400, field=field)
 
 
 # --- Limits: refused before work, never cut short ---------------------------------------------------------

@@ -18,10 +18,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from typing import ClassVar, Literal, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Literal, NamedTuple, TypeVar
 
 from app.core import tokenizers
 from app.core.types import Chunk
+
+if TYPE_CHECKING:
+    from app.core.structure import Structure
 
 T = TypeVar("T")
 
@@ -82,6 +85,15 @@ class Chunker(ABC):
     @abstractmethod
     def chunk(self, text: str) -> list[Chunk]:
         """Split ``text`` into chunks in document order."""
+
+    def chunk_with(self, text: str, structure: Structure | None) -> list[Chunk]:
+        """:meth:`chunk`, where ``structure`` is what the request already read of ``text``.
+
+        The same chunks as :meth:`chunk`; a strategy that reads the same
+        markup as the structure does (``markdown``) takes it from there
+        instead of reading it again.
+        """
+        return self.chunk(text)
 
     def max_size(self) -> SizeBound:
         """The option that caps a chunk's size, and its value."""

@@ -19,13 +19,17 @@ it, except that code fences and lists stay whole when they fit.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from app.core.chunkers.base import SizeOptions, option
 from app.core.chunkers.headings import common_path
-from app.core.chunkers.mdoutline import read_outline, section_blocks, section_spans
+from app.core.chunkers.mdoutline import Outline, read_outline, section_blocks, section_spans
 from app.core.chunkers.packing import Sizer, Span, pack_spans
 from app.core.chunkers.recursive import fit_packed, split_recursive
 from app.core.types import Chunk
+
+if TYPE_CHECKING:
+    from app.core.structure import Structure
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -38,7 +42,14 @@ class MarkdownChunker(SizeOptions):
 
     def chunk(self, text: str) -> list[Chunk]:
         """Split ``text`` at its headings, with each chunk's heading path as metadata."""
-        outline = read_outline(text)
+        return self._along(text, read_outline(text))
+
+    def chunk_with(self, text: str, structure: Structure | None) -> list[Chunk]:
+        """:meth:`chunk`, taking the outline from ``structure`` when it was read from ``text``."""
+        outline = structure.outline_of(text) if structure is not None else None
+        return self._along(text, outline if outline is not None else read_outline(text))
+
+    def _along(self, text: str, outline: Outline) -> list[Chunk]:
         sections = section_spans(text, outline)
         sizer = Sizer(text, self.unit, self.chunk_size, self.tokenizer)
         overlap = self.chunk_overlap

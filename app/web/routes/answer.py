@@ -107,7 +107,8 @@ def chunk_text(request: Any, config: Mapping[str, Any]) -> InContext:
     fields.update(text=request.text, strategy=request.strategy)
     if "chunk_size" in STRATEGY_MODELS[request.strategy].model_fields:
         fields.setdefault("chunk_size", ANSWER_CHUNK_SIZE)
-    options = validate(ChunkRequest, fields, strict=True, tagged=True).model_dump(
+    # The text passed AnswerRequest's checks already.
+    options = validate(ChunkRequest, fields, strict=True, tagged=True, text_checked=True).model_dump(
         exclude={"text", "strategy", *CONTEXT_FIELDS}
     )
     context = ContextOptions(parent_size=request.parent_size, neighbours=request.neighbours or 0)
@@ -202,8 +203,8 @@ def fit(chunks: list[str], method: retrieval.Method) -> retrieval.Index:
 @bp.post("/answer")
 def answer() -> ResponseReturnValue:
     """Rank the chunks (or the chunks of ``text``) for the question; answer with the best and its evidence."""
-    fields, typed = read_fields((JSON, MULTIPART))
-    request = validate(AnswerRequest, fields, strict=typed)
+    fields, typed, checked = read_fields((JSON, MULTIPART))
+    request = validate(AnswerRequest, fields, strict=typed, text_checked=checked)
     chunks, spans, figures, placed = candidate_chunks(request, current_app.config)
     method = request.method
     index, found = index_cache().get_or_fit(chunks, method, lambda: fit(chunks, method))

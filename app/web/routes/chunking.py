@@ -84,14 +84,14 @@ def _count(result: dict[str, Any]) -> int:
 @bp.post("/chunking")
 def chunk_text() -> ResponseReturnValue:
     """Split the submitted text, or each text of a JSON ``texts`` batch, with the requested strategy."""
-    fields, typed = read_fields((JSON, TEXT, MULTIPART))
+    fields, typed, checked = read_fields((JSON, TEXT, MULTIPART))
     fields.setdefault("strategy", DEFAULT_STRATEGY)
     config = current_app.config
     if is_batch(fields, typed):
-        batch = validate(BatchChunkRequest, fields, strict=True, tagged=True)
+        batch = validate(BatchChunkRequest, fields, strict=True, tagged=True, text_checked=checked)
         options = batch.model_dump(exclude={"texts", "strategy"})
         return jsonify(run_batch(batch.strategy, options, batch.texts, config))
-    request = validate(ChunkRequest, fields, strict=typed, tagged=True)
+    request = validate(ChunkRequest, fields, strict=typed, tagged=True, text_checked=checked)
     check_text(request.text, config)
     options = request.model_dump(exclude={"text", "strategy"})
     return jsonify(with_document(run_strategy(request.strategy, options, request.text, config)))

@@ -17,7 +17,7 @@ bp = Blueprint("extract", __name__)
 @bp.post("/extract")
 def extract_text() -> ResponseReturnValue:
     """Answer the text chunk offsets would index for the uploaded document, with its page spans."""
-    fields, _ = read_fields((MULTIPART,))
+    fields = read_fields((MULTIPART,)).values
     unknown = sorted(set(fields) - {"text"})
     if unknown:
         raise InvalidField(f"unknown field {unknown[0]!r}: /extract takes only the document", unknown[0])

@@ -139,11 +139,12 @@ def analyze_batch(batch: Any, config: Mapping[str, Any]) -> dict[str, Any]:
 @bp.post("/semantic-chunking")
 def semantic_chunking() -> ResponseReturnValue:
     """Split the text into units, group them by similarity and explain every group's thresholds."""
-    fields, typed = read_fields((JSON, TEXT, MULTIPART))
+    fields, typed, checked = read_fields((JSON, TEXT, MULTIPART))
     config = current_app.config
     if is_batch(fields, typed):
-        return jsonify(analyze_batch(validate(SemanticBatchRequest, fields, strict=True), config))
-    request = validate(SemanticRequest, fields, strict=typed)
+        batch = validate(SemanticBatchRequest, fields, strict=True, text_checked=checked)
+        return jsonify(analyze_batch(batch, config))
+    request = validate(SemanticRequest, fields, strict=typed, text_checked=checked)
     check_text(request.text, config)
     context = ContextOptions(contextualize=request.contextualize, neighbours=request.neighbours)
     options = SemanticOptions(**request.model_dump(exclude={"text", *SEMANTIC_CONTEXT_FIELDS}))

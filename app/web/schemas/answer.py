@@ -11,6 +11,7 @@ from pydantic import (
     ConfigDict,
     Field,
     TypeAdapter,
+    ValidationInfo,
     WithJsonSchema,
     create_model,
 )
@@ -18,7 +19,7 @@ from pydantic import (
 from app.core.chunkers import CHUNKERS
 from app.core.context import ContextOptions
 from app.core.retrieval import DEFAULT_METHOD, METHODS
-from app.web.schemas.base import Text, option_fields
+from app.web.schemas.base import Text, option_fields, text_checked
 from app.web.schemas.documents import DOCUMENT_FIELD, TEXT_FIELD, DocumentInfo
 
 # POST /answer. Chunking options are every strategy's, optional here: they
@@ -39,7 +40,9 @@ MAX_QUESTION_CHARS = 10_000
 _EACH_CHUNK = TypeAdapter(list[Text])
 
 
-def _chunks_are_text(chunks: list[str]) -> list[str]:
+def _chunks_are_text(chunks: list[str], info: ValidationInfo) -> list[str]:
+    if text_checked(info):
+        return chunks
     try:
         for chunk in filterfalse(str.isascii, chunks):
             chunk.encode("utf-8")

@@ -14,6 +14,7 @@ from pydantic import (
     ConfigDict,
     Field,
     RootModel,
+    ValidationInfo,
     create_model,
     model_validator,
 )
@@ -24,10 +25,20 @@ from app.core.chunkers.base import ORDERS, broken_order
 STRICT = ConfigDict(strict=True, extra="forbid")
 
 
-def no_surrogates(value: str) -> str:
+#: The validation context of fields whose strings are known to hold no lone surrogate.
+TEXT_CHECKED = {"text_checked": True}
+
+
+def text_checked(info: ValidationInfo) -> bool:
+    """Whether the fields being validated are known to hold no lone surrogate (see :data:`TEXT_CHECKED`)."""
+    return info.context is TEXT_CHECKED
+
+
+def no_surrogates(value: str, info: ValidationInfo) -> str:
     """Refuse strings holding lone surrogates: an escaped lone surrogate in JSON is not text."""
-    if value.isascii():
-        # The usual text: a scan in C, where encoding would copy a megabyte.
+    if value.isascii() or text_checked(info):
+        # ASCII is known from the string's kind; a checked body needs no
+        # second pass, where encoding would copy a megabyte.
         return value
     try:
         value.encode("utf-8")

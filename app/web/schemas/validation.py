@@ -14,6 +14,7 @@ from pydantic import (
 from app.core.chunkers import CHUNKERS
 from app.web.errors import InvalidField, did_you_mean
 from app.web.schemas.answer import AnswerRequest
+from app.web.schemas.base import TEXT_CHECKED
 from app.web.schemas.chunking import BATCH_MODELS, STRATEGY_MODELS
 from app.web.schemas.semantic import SemanticBatchRequest, SemanticRequest
 
@@ -83,7 +84,11 @@ def _describe(error: Any, tagged: bool) -> tuple[str, str]:
 
 
 def validate(
-    adapter: TypeAdapter[Any] | type[BaseModel], fields: dict[str, Any], strict: bool, tagged: bool = False
+    adapter: TypeAdapter[Any] | type[BaseModel],
+    fields: dict[str, Any],
+    strict: bool,
+    tagged: bool = False,
+    text_checked: bool = False,
 ) -> Any:
     """Validate request fields against a model, answering failures with a 400.
 
@@ -93,6 +98,8 @@ def validate(
         strict: True for JSON (types must match), False for strings from a
             query string or form (converted by the field's type).
         tagged: True when the first location element is the union's tag.
+        text_checked: True when no string in ``fields`` can hold a lone
+            surrogate, so the text fields skip that check.
 
     Returns:
         The validated model instance.
@@ -105,10 +112,11 @@ def validate(
         # for a body of a million keys, where only the first is reported.
         unknown = next(key for key in fields if key not in _REQUEST_FIELDS)
         raise InvalidField(unknown_field(unknown, None), unknown)
+    context = TEXT_CHECKED if text_checked else None
     try:
         if isinstance(adapter, TypeAdapter):
-            return adapter.validate_python(fields, strict=strict)
-        return adapter.model_validate(fields, strict=strict)
+            return adapter.validate_python(fields, strict=strict, context=context)
+        return adapter.model_validate(fields, strict=strict, context=context)
     except ValidationError as exc:
         field, message = _describe(exc.errors()[0], tagged)
         raise InvalidField(message, field) from None
