@@ -112,7 +112,7 @@ class WordIds(NamedTuple):
     rows: NDArray[np.int64]
 
 
-def word_ids(texts: Sequence[str]) -> WordIds:
+def number_words(texts: Sequence[str]) -> WordIds:
     """Tokenise all ``texts`` together: one translation (which lowercases too) and one split.
 
     Three calls per text, and a list per text, cost about twice as much on a

@@ -14,7 +14,7 @@ import numpy as np
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from app.core.analysis import analyze_many, word_ids, words
+from app.core.analysis import analyze_many, number_words, words
 from app.core.chunkers.grouping import Group, GroupStats, describe, split_below, split_oversize
 from app.core.chunkers.heading_lines import join_headings
 from app.core.chunkers.packing import Sizer
@@ -46,8 +46,8 @@ TEXTS = st.lists(unit_texts() | st.text(max_size=12), max_size=12)
 @example(["İstanbul ΣΟΦΙΑΣ", "plain"])
 @example(["lone \ud800 surrogate", "ok"])
 @example(["file\x1cseparator\x85next line\xa0no-break"])
-def test_word_ids_number_each_texts_words(texts):
-    vocabulary, ids, rows = word_ids(texts)
+def test_number_words_gives_each_texts_words(texts):
+    vocabulary, ids, rows = number_words(texts)
     expected = [(row, w) for row, text in enumerate(texts) for w in words(text)]
     assert [(int(r), vocabulary[i]) for r, i in zip(rows, ids, strict=True)] == expected
     assert vocabulary == list(dict.fromkeys(w for _, w in expected))

@@ -26,7 +26,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from app.core.analysis import stem_words, word_ids
+from app.core.analysis import number_words, stem_words
 from app.core.embeddings import StaticEmbeddings
 from app.core.lexicon import stop_words
 
@@ -44,7 +44,7 @@ def term_counts(texts: Sequence[str]) -> sp.csr_matrix | None:
     """Stemmed content-term counts, one row per text: the terms of :func:`app.core.analysis.analyze_many`.
 
     The texts are tokenised together into word ids
-    (:func:`app.core.analysis.word_ids`); stop words and stemming are then
+    (:func:`app.core.analysis.number_words`); stop words and stemming are then
     decided once per distinct word, and the counts assembled with numpy.
     Columns are the stems in order of first occurrence.
 
@@ -55,7 +55,7 @@ def term_counts(texts: Sequence[str]) -> sp.csr_matrix | None:
         A CSR matrix of shape ``(len(texts), distinct terms)``, or None when
         no text has a content word.
     """
-    vocabulary, ids, rows = word_ids(texts)
+    vocabulary, ids, rows = number_words(texts)
     stop = stop_words()
     stems = stem_words([w for w in vocabulary if w not in stop])
     columns: dict[str, int] = {}
