@@ -3,15 +3,20 @@
 Run from the repository root::
 
     python -m benchmarks.bench_semantic [--sizes 0.1,1,10] [--repeat 3] [--layout wrapped]
+        [--corpus prose|distinct] [--http 1,10]
 
-Every contender gets the same document (``benchmarks.corpus.prose``):
+Every contender gets the same document: ``benchmarks.corpus.prose`` (the
+licence texts, repeated to the size) or, with ``--corpus distinct``,
+``benchmarks.corpus.distinct_prose`` (licences, then Debian documentation,
+no paragraph twice: ten times as many distinct words at 10 MB):
 
 * chunkwise ``analyze(text, SemanticOptions())``, the code behind
   ``/semantic-chunking`` with its defaults, timed end to end and stage by
   stage: split into sentences (``split_units``), vectorise (stemmed term
   counts), similarities (window sums, TF-IDF weights, cosines), threshold
   (the ``depth`` method and the suggestion), grouping (groups and their
-  explanations). "with JSON" adds building the response body and encoding it.
+  explanations). "with JSON" adds building the response body and encoding it
+  as the server does (``app.web.jsonio.dumps_body``, orjson).
 * LangChain ``SemanticChunker.split_text(text)`` (langchain-experimental,
   default options: ``buffer_size=1``, percentile 95) with an ``Embeddings``
   adapter over the same TF-IDF vectors (``benchmarks/tfidf_embeddings.py``);
@@ -101,12 +106,13 @@ def _langchain(text: str, repeat: int, rows: str) -> float:
 def measure(text: str, repeat: int, lists: bool, langchain: bool) -> dict[str, Any]:
     """Every figure for one document."""
     from app.core.chunkers.semantic import SemanticOptions, analyze
+    from app.web.jsonio import dumps_body
     from app.web.routes.semantic import semantic_payload
 
     options = SemanticOptions()
     analyze(text[:WARM_UP_CHARS], options)
     total, result = _best(lambda: analyze(text, options), repeat)
-    with_json, _ = _best(lambda: json.dumps(semantic_payload(text, analyze(text, options), options)), repeat)
+    with_json, _ = _best(lambda: dumps_body(semantic_payload(text, analyze(text, options), options)), repeat)
     figures: dict[str, Any] = {
         "stages": stage_times(text, repeat),
         "total": total,
@@ -125,11 +131,15 @@ def _label(chars: int) -> str:
     return f"{chars / MB:g} MB"
 
 
-def _print(results: dict[int, dict[str, Any]], repeat: int, layout: str) -> None:
+def _print(results: dict[int, dict[str, Any]], repeat: int, layout: str, corpus: str) -> None:
     print("## Semantic chunking speed\n")
     print(f"- Python {platform.python_version()} on {platform.machine()}, {platform.platform()}")
-    print(f"- best of {repeat}; MB = 10^6 characters; corpus layout `{layout}`: {LAYOUTS[layout]}")
-    print(f"- corpus sources: {', '.join(p.name for p in source_files())}\n")
+    if corpus == "distinct":
+        print(f"- best of {repeat}; MB = 10^6 characters; corpus `distinct_prose`: no paragraph repeats")
+        print(f"- corpus sources: {', '.join(p.name for p in source_files())}, then /usr/share/doc\n")
+    else:
+        print(f"- best of {repeat}; MB = 10^6 characters; corpus layout `{layout}`: {LAYOUTS[layout]}")
+        print(f"- corpus sources: {', '.join(p.name for p in source_files())}\n")
     heads = ["size", "units", *STAGES, "chunkwise total", "with JSON"]
     heads += [f"LangChain {v}" for v in LANGCHAIN] + [f"LangChain {v} / chunkwise" for v in LANGCHAIN]
     print("| " + " | ".join(heads) + " |")
@@ -160,6 +170,12 @@ def http_figures(size: int, repeat: int) -> list[str]:
 
     text = distinct_prose(size)
     lines = [f"\n### Over HTTP: {len(text):,} characters of distinct prose\n"]
+    # The default limits stop at 2,000,000 characters and 50,000 units; a larger text needs larger ones.
+    limits = {
+        "CHUNKWISE_MAX_TEXT_CHARS": str(max(2_000_000, len(text))),
+        "CHUNKWISE_MAX_BODY_BYTES": str(max(10 << 20, 8 * len(text))),
+        "CHUNKWISE_MAX_CHUNKS": str(max(50_000, len(text) // 20)),
+    }
     with tempfile.TemporaryDirectory() as tmp:
         # Memory: a worker that has loaded nothing, then after its first embeddings request.
         cold = start(Path(tmp), env={"CHUNKWISE_WORKERS": "1", "CHUNKWISE_WARM_UP": "false"})
@@ -170,7 +186,7 @@ def http_figures(size: int, repeat: int) -> list[str]:
             after = rss_mib(pid)
         finally:
             stop(cold)
-        server = start(Path(tmp), env={"CHUNKWISE_WORKERS": "1"})
+        server = start(Path(tmp), env={"CHUNKWISE_WORKERS": "1", **limits})
         try:
             ready = rss_mib(server.worker_pids()[0])
             lines.append(f"| similarity | first request (s) | best of {repeat} (s) | units | groups |")
@@ -187,7 +203,7 @@ def http_figures(size: int, repeat: int) -> list[str]:
         f"\nWorker memory (RSS): {before:.0f} MiB with nothing loaded, {after:.0f} MiB after loading the"
         f" word vectors on demand (+{after - before:.0f} MiB; that first tiny request took"
         f" {seconds_cold:.2f} s);"
-        f" {ready:.0f} MiB ready with warm-up, {peak:.0f} MiB after the 1 MB requests."
+        f" {ready:.0f} MiB ready with warm-up, {peak:.0f} MiB after the {size / MB:g} MB requests."
     )
     return lines
 
@@ -201,7 +217,7 @@ def _post(url: str, text: str, similarity: str) -> tuple[float, dict[str, Any]]:
         headers={"Content-Type": "application/json"},
     )
     started = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=120) as response:
+    with urllib.request.urlopen(request, timeout=600) as response:
         body = json.loads(response.read())
     return time.perf_counter() - started, body
 
@@ -232,24 +248,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sizes", default="0.1,1,10", help="document sizes in MB, comma-separated")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement, the best is kept")
     parser.add_argument("--layout", choices=sorted(LAYOUTS), default="wrapped")
+    parser.add_argument("--corpus", choices=("prose", "distinct"), default="prose", help="the document")
     parser.add_argument("--lists-up-to", type=float, default=1, help="largest MB for LangChain with lists")
     parser.add_argument("--no-langchain", action="store_true", help="measure chunkwise only")
-    parser.add_argument("--http", type=float, default=0, help="also MB of distinct prose over HTTP (0: skip)")
+    parser.add_argument("--http", default="", help="MB of distinct prose over HTTP, comma-separated")
     args = parser.parse_args(argv)
     if args.http:
-        size = int(args.http * MB)
-        print("\n".join(http_figures(size, args.repeat)))
-        if not args.no_langchain:
-            print(langchain_wordllama(size, args.repeat))
+        for size in sorted({int(float(s) * MB) for s in args.http.split(",") if s.strip()}):
+            print("\n".join(http_figures(size, args.repeat)))
+            if not args.no_langchain:
+                print(langchain_wordllama(size, args.repeat))
         return 0
     sizes = sorted({int(float(s) * MB) for s in args.sizes.split(",") if s.strip()})
-    results = {
-        size: measure(
-            prose(size, args.layout), args.repeat, size <= args.lists_up_to * MB, not args.no_langchain
-        )
-        for size in sizes
-    }
-    _print(results, args.repeat, args.layout)
+    results = {}
+    for size in sizes:
+        text = distinct_prose(size) if args.corpus == "distinct" else prose(size, args.layout)
+        results[size] = measure(text, args.repeat, size <= args.lists_up_to * MB, not args.no_langchain)
+    _print(results, args.repeat, args.layout, args.corpus)
     return 0
 
 

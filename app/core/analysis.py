@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from itertools import chain
+from itertools import chain, count
 from typing import NamedTuple
 
 import numpy as np
@@ -82,6 +83,57 @@ def words(text: str) -> list[str]:
         # [a-z0-9_] once lowercased, and every other byte becomes a space.
         return lowered.encode("ascii").translate(_ASCII_WORD_BYTES).decode("ascii").split()
     return _WORD.findall(lowered)
+
+
+# Stands between two texts when they are tokenised together: not a word
+# character, so words() never returns it, and no text holding it is joined as is.
+_SEPARATOR = "\x00"
+_SPACED_SEPARATOR = f" {_SEPARATOR} "
+# As _ASCII_WORD_BYTES, lowercasing as well (what str.lower does to ASCII),
+# but the separator and the bytes of UTF-8 sequences stay: texts that are
+# not ASCII arrive already split into lowercase words.
+_JOINED_WORD_BYTES = bytes(
+    c if c >= 128 or c == 0 else ord(chr(c).lower()) if chr(c).isalnum() or c == ord("_") else ord(" ")
+    for c in range(256)
+)
+
+
+class WordIds(NamedTuple):
+    """The words of several texts (as :func:`words` gives them) as integer ids.
+
+    Attributes:
+        vocabulary: The distinct words, in order of first occurrence.
+        ids: The vocabulary index of every word, text after text, in order.
+        rows: The index of the text each word is in (ascending).
+    """
+
+    vocabulary: list[str]
+    ids: NDArray[np.int64]
+    rows: NDArray[np.int64]
+
+
+def number_words(texts: Sequence[str]) -> WordIds:
+    """Tokenise all ``texts`` together: one translation (which lowercases too) and one split.
+
+    Three calls per text, and a list per text, cost about twice as much on a
+    10 MB document's sentences. Words are numbered as they are first met,
+    each costing one C-level dict lookup; only the distinct ones are decoded
+    to strings. Texts that are not ASCII, or hold the separator, are split
+    by :func:`words` first and joined as their words.
+    """
+    joined = _SPACED_SEPARATOR.join(texts)
+    if not joined.isascii() or joined.count(_SEPARATOR) != max(len(texts) - 1, 0):
+        parts = [t if t.isascii() and _SEPARATOR not in t else " ".join(words(t)) for t in texts]
+        joined = _SPACED_SEPARATOR.join(parts)
+    tokens = joined.encode("utf-8").translate(_JOINED_WORD_BYTES).split()
+    counter = count()
+    numbers: defaultdict[bytes, int] = defaultdict(counter.__next__)
+    numbers[_SEPARATOR.encode()] = next(counter)
+    ids = np.fromiter(map(numbers.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+    between = ids == 0
+    rows = np.cumsum(between)[~between]
+    vocabulary = [w.decode("utf-8") for w in numbers]
+    return WordIds(vocabulary[1:], ids[~between] - 1, rows)
 
 
 def analyze_many(texts: Iterable[str], ngrams: int = 1) -> list[list[str]]:

@@ -13,7 +13,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from app.core.chunkers.thresholds import midpoint, round_threshold
+from app.core.chunkers.similarity import DECIMALS
 
 Floats = NDArray[np.float64]
 Ints = NDArray[np.int64]
@@ -69,19 +69,34 @@ def _weakest_link(sims: Floats, group: Group) -> int:
 def split_oversize(groups: list[Group], sims: Floats, starts: Ints, ends: Ints, limit: int) -> list[Group]:
     """Split every group longer than ``limit`` at its weakest link, repeatedly, until each fits.
 
-    Every single unit must fit ``limit`` already.
+    Every single unit must fit ``limit`` already. The groups that fit are
+    found at once and kept as they are; only the others are split one by one.
     """
+    if not groups:
+        return []
+    firsts, lasts = (np.array(side, dtype=np.int64) for side in zip(*groups, strict=True))
+    over = np.flatnonzero((ends[lasts] - starts[firsts] > limit) & (lasts > firsts)).tolist()
     out: list[Group] = []
-    for group in groups:
-        stack = [group]
-        while stack:
-            g = stack.pop()
-            if g.first == g.last or ends[g.last] - starts[g.first] <= limit:
-                out.append(g)
-                continue
-            k = _weakest_link(sims, g)
-            # The right half goes on the stack first, so groups come out in order.
-            stack += [Group(k + 1, g.last), Group(g.first, k)]
+    done = 0
+    for k in over:
+        out += groups[done:k]
+        out += _split_to_fit(groups[k], sims, starts, ends, limit)
+        done = k + 1
+    out += groups[done:]
+    return out
+
+
+def _split_to_fit(group: Group, sims: Floats, starts: Ints, ends: Ints, limit: int) -> list[Group]:
+    out: list[Group] = []
+    stack = [group]
+    while stack:
+        g = stack.pop()
+        if g.first == g.last or ends[g.last] - starts[g.first] <= limit:
+            out.append(g)
+            continue
+        k = _weakest_link(sims, g)
+        # The right half goes on the stack first, so groups come out in order.
+        stack += [Group(k + 1, g.last), Group(g.first, k)]
     return out
 
 
@@ -130,37 +145,65 @@ def merge_small(
     return groups
 
 
-def _range(before: float | None, after: float | None, inner: float | None) -> tuple[float, float] | None:
-    bounds = [b for b in (before, after) if b is not None]
-    low = max(bounds) if bounds else 0.0
-    high = 1.0 if inner is None else inner
-    if low < high or (not bounds and low == high):
-        return (low, high)
-    return None
+def _rounded(values: Floats) -> Floats:
+    """:func:`app.core.chunkers.thresholds.round_threshold` of every value at once."""
+    result: Floats = np.clip(np.round(values, DECIMALS), 0.0, 1.0)
+    return result
+
+
+def _or_none(values: Floats, present: NDArray[np.bool_]) -> list[float | None]:
+    return [v if p else None for v, p in zip(values.tolist(), present.tolist(), strict=True)]
+
+
+def _ranges(before: Floats, after: Floats, inner: Floats) -> tuple[Floats, Floats, NDArray[np.bool_]]:
+    """``(low, high, stable)`` per group: every ``t`` with ``low < t <= high`` gives it, when stable.
+
+    ``before`` and ``after`` are the boundary links, NaN where there is none;
+    ``inner`` the weakest internal link, NaN for a single unit. A group with
+    no boundary link is also given by ``t = 0``.
+    """
+    bounded = ~(np.isnan(before) & np.isnan(after))
+    low = np.where(bounded, np.fmax(before, after), 0.0)
+    high = np.where(np.isnan(inner), 1.0, inner)
+    return low, high, (low < high) | (~bounded & (low == high))
 
 
 def describe(groups: list[Group], sims: Floats) -> list[GroupStats]:
-    """Internal and boundary similarities of each group, and the thresholds that reproduce it."""
+    """Internal and boundary similarities of each group, and the thresholds that reproduce it.
+
+    Computed for all groups at once: a long text has tens of thousands of
+    groups, and rounding one number at a time with numpy cost more than the
+    rest of grouping.
+    """
     if not groups:
         return []
     n = groups[-1].last + 1
-    firsts = np.array([g.first for g in groups])
-    lasts = np.array([g.last for g in groups])
+    firsts, lasts = (np.array(side, dtype=np.int64) for side in zip(*groups, strict=True))
     # Link i of a group ends at its last unit; mask the boundary links (and a
     # padding link after the last unit) so reduceat sees only internal ones.
-    padded = np.append(sims, 0.0)
+    padded = np.append(sims, np.nan)
     internal = np.ones(n, dtype=bool)
     internal[lasts] = False
-    lows = np.minimum.reduceat(np.where(internal, padded, np.inf), firsts)
-    sums = np.add.reduceat(np.where(internal, padded, 0.0), firsts)
     counts = lasts - firsts
-    out = []
-    for k, g in enumerate(groups):
-        inner = float(lows[k]) if counts[k] else None
-        mean = round_threshold(float(sums[k] / counts[k])) if counts[k] else None
-        before = float(sims[g.first - 1]) if g.first > 0 else None
-        after = float(sims[g.last]) if g.last < n - 1 else None
-        span = _range(before, after, inner)
-        suggested = None if span is None else midpoint(*span)
-        out.append(GroupStats(inner, mean, before, after, span, suggested))
-    return out
+    inner = counts > 0
+    lows = np.where(inner, np.minimum.reduceat(np.where(internal, padded, np.inf), firsts), np.nan)
+    sums = np.add.reduceat(np.where(internal, padded, 0.0), firsts)
+    means = _rounded(np.divide(sums, counts, out=np.full_like(sums, np.nan), where=inner))
+    # padded[-1] is the NaN: no link before the first group, none after the last.
+    before, after = padded[firsts - 1], padded[lasts]
+    low, high, stable = _ranges(before, after, lows)
+    middle = _rounded((low + high) / 2)
+    # As midpoint(): kept strictly above low when the range is not empty.
+    suggested = np.where((middle <= low) & (low < high), high, middle)
+    columns = zip(
+        *(_or_none(v, ~np.isnan(v)) for v in (lows, means, before, after)),
+        low.tolist(),
+        high.tolist(),
+        stable.tolist(),
+        suggested.tolist(),
+        strict=True,
+    )
+    return [
+        GroupStats(inner_min, mean, before_link, after_link, (lo, hi) if ok else None, mid if ok else None)
+        for inner_min, mean, before_link, after_link, lo, hi, ok, mid in columns
+    ]

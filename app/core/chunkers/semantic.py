@@ -29,6 +29,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Literal
 
 import numpy as np
@@ -242,9 +243,15 @@ def split_units(
     if limit is None or (sizer is None and all(e - s <= limit for s, e in spans)):
         return spans
     sizer = sizer or Sizer(text, "chars", limit)
+    # In characters a trimmed span that fits is its own only piece: one long
+    # paragraph must not send every sentence through the recursive rules.
+    fits = limit if sizer.unit == "chars" else -1
     out: list[tuple[int, int]] = []
     for s, e in spans:
-        out.extend((p.start, p.end) for p in split_recursive(sizer, s, e))
+        if e - s <= fits:
+            out.append((s, e))
+        else:
+            out.extend((p.start, p.end) for p in split_recursive(sizer, s, e))
     return out
 
 
@@ -255,8 +262,9 @@ def _positions(text: str, units: list[tuple[int, int]], sizer: Sizer | None) -> 
     that start before each offset, an estimate checked later.
     """
     if sizer is None or sizer.unit == "chars":
-        firsts, lasts = [s for s, _ in units], [e for _, e in units]
-    elif sizer.tokens is not None:
+        bounds = np.fromiter(chain.from_iterable(units), dtype=np.int64, count=2 * len(units))
+        return bounds[0::2], bounds[1::2]
+    if sizer.tokens is not None:
         index = sizer.tokens
         firsts = [index.estimate(0, s) for s, _ in units]
         lasts = [index.estimate(0, e) for _, e in units]

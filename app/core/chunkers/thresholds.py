@@ -145,16 +145,21 @@ def _gradient(sims: Floats, amount: float) -> float:
 def depth_scores(sims: Floats) -> Floats:
     """TextTiling's depth of each gap: the climbs to the peaks on its left and on its right, added.
 
-    Climbing stops where the curve turns down; one pass each way, linear in the gaps.
+    Climbing stops where the curve turns down: the peak on the left of gap
+    ``i`` is the similarity at the last gap up to ``i`` that is higher than
+    the gap before it, found for every gap at once by a running maximum of
+    indices (and the same from the right).
     """
     n = sims.size
-    left, right = sims.copy(), sims.copy()
-    for i in range(1, n):
-        if sims[i - 1] >= sims[i]:
-            left[i] = left[i - 1]
-    for i in range(n - 2, -1, -1):
-        if sims[i + 1] >= sims[i]:
-            right[i] = right[i + 1]
+    if n == 0:
+        return np.zeros(0)
+    positions = np.arange(n)
+    rises = np.ones(n, dtype=bool)
+    rises[1:] = sims[:-1] < sims[1:]
+    left = sims[np.maximum.accumulate(np.where(rises, positions, 0))]
+    falls = np.ones(n, dtype=bool)
+    falls[:-1] = sims[1:] < sims[:-1]
+    right = sims[np.minimum.accumulate(np.where(falls, positions, n - 1)[::-1])[::-1]]
     result: Floats = (left - sims) + (right - sims)
     return result
 
@@ -181,14 +186,18 @@ def cohesion(sims: Floats) -> Floats:
     lower_left = np.r_[True, sims[1:] <= sims[:-1]]
     lower_right = np.r_[sims[:-1] <= sims[1:], True]
     minima = np.flatnonzero(lower_left & lower_right)
-    blocked = np.zeros(sims.size, dtype=bool)
-    blocked[:spacing] = True
-    blocked[sims.size - spacing :] = True
+    # Plain lists: this loop visits a third of the gaps, one at a time.
+    blocked = bytearray(sims.size)
+    blocked[:spacing] = b"\x01" * spacing
+    blocked[sims.size - spacing :] = b"\x01" * spacing
+    chosen = []
     for i in minima[np.argsort(-depth[minima], kind="stable")].tolist():
         if blocked[i]:
             continue
-        out[i] = 1.0 - depth[i] / 2
-        blocked[max(0, i - spacing) : i + spacing + 1] = True
+        chosen.append(i)
+        low, high = max(0, i - spacing), min(sims.size, i + spacing + 1)
+        blocked[low:high] = b"\x01" * (high - low)
+    out[chosen] = 1.0 - depth[chosen] / 2
     result: Floats = np.clip(np.round(out, DECIMALS), 0.0, 1.0)
     return result
 
