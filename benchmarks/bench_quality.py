@@ -28,6 +28,13 @@ at least half of the gold passage; recall@3: one of the three best does.
 Baselines on the same chunks: scikit-learn ``TfidfVectorizer()`` at its
 defaults with cosine, and rank_bm25's ``BM25Okapi`` on lowercase ``\\w+``
 words.
+
+Segmentation (``benchmarks/data/segmentation/``): topic boundaries in
+documents stitched from real texts at known seams, scored by
+``benchmarks/bench_segmentation.py`` (Pk with a 95 % bootstrap interval,
+WindowDiff, boundary F1 within one sentence), test half first, with
+LangChain's ``SemanticChunker`` on the same vectors and NLTK's TextTiling
+as baselines.
 """
 
 from __future__ import annotations
@@ -253,11 +260,21 @@ def retrieval_grid() -> None:
     print()
 
 
+def segmentation_section() -> None:
+    """Topic boundaries: the test half's tables, then the development half's."""
+    from benchmarks import bench_segmentation
+
+    print("## Segmentation: topic boundaries on documents it was never tuned on\n")
+    bench_segmentation.print_halves(("test", "dev"))
+
+
 def main() -> None:
     """Print every evaluation's section."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--failures", action="store_true", help="list development-half failures")
-    parser.add_argument("--only", choices=("sentences", "retrieval"), help="print one section")
+    parser.add_argument(
+        "--only", choices=("sentences", "retrieval", "segmentation"), help="print one section"
+    )
     parser.add_argument("--grid", action="store_true", help="the development-half chunking grid for /answer")
     args = parser.parse_args()
     if args.grid:
@@ -267,6 +284,8 @@ def main() -> None:
         sentences_section(args.failures)
     if args.only in (None, "retrieval"):
         retrieval_section()
+    if args.only in (None, "segmentation"):
+        segmentation_section()
 
 
 if __name__ == "__main__":

@@ -217,13 +217,8 @@ def _print_grid(docs: list[Document]) -> None:
     print()
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--half", choices=("dev", "test", "both"), default="both")
-    parser.add_argument("--grid", action="store_true", help="every method and window, development half")
-    args = parser.parse_args(argv)
-    print("## Topic segmentation on stitched real texts\n")
-    halves = ("dev", "test") if args.half == "both" else (args.half,)
+def print_halves(halves: Sequence[str]) -> None:
+    """Every contender's scores on each half, in both layouts."""
     for half in halves:
         for paragraphs in (False, True):
             docs = load(half, paragraphs)
@@ -233,6 +228,15 @@ def main(argv: Sequence[str] | None = None) -> None:
             head = f"### {half} half, layout `{variant}`: {len(docs)} documents"
             print(f"{head}, {sentences} sentences, {seams} boundaries\n")
             _print_table({name: score(docs, run) for name, run in contenders(paragraphs).items()})
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--half", choices=("dev", "test", "both"), default="both")
+    parser.add_argument("--grid", action="store_true", help="every method and window, development half")
+    args = parser.parse_args(argv)
+    print("## Topic segmentation on stitched real texts\n")
+    print_halves(("dev", "test") if args.half == "both" else (args.half,))
     if args.grid:
         _print_grid(load("dev", False))
 
