@@ -13,7 +13,8 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from app.core.chunkers.similarity import DECIMALS
+from app.core.chunkers.similarity import rounded
+from app.core.chunkers.thresholds import midpoints
 
 Floats = NDArray[np.float64]
 Ints = NDArray[np.int64]
@@ -66,6 +67,12 @@ def _weakest_link(sims: Floats, group: Group) -> int:
     return group.first + int(weakest[np.argmin(np.abs(weakest - middle))])
 
 
+def _bounds(groups: list[Group]) -> tuple[Ints, Ints]:
+    """The first and the last unit of every group, as two arrays."""
+    firsts, lasts = (np.array(side, dtype=np.int64) for side in zip(*groups, strict=True))
+    return firsts, lasts
+
+
 def split_oversize(groups: list[Group], sims: Floats, starts: Ints, ends: Ints, limit: int) -> list[Group]:
     """Split every group longer than ``limit`` at its weakest link, repeatedly, until each fits.
 
@@ -74,7 +81,7 @@ def split_oversize(groups: list[Group], sims: Floats, starts: Ints, ends: Ints, 
     """
     if not groups:
         return []
-    firsts, lasts = (np.array(side, dtype=np.int64) for side in zip(*groups, strict=True))
+    firsts, lasts = _bounds(groups)
     over = np.flatnonzero((ends[lasts] - starts[firsts] > limit) & (lasts > firsts)).tolist()
     out: list[Group] = []
     done = 0
@@ -145,12 +152,6 @@ def merge_small(
     return groups
 
 
-def _rounded(values: Floats) -> Floats:
-    """:func:`app.core.chunkers.thresholds.round_threshold` of every value at once."""
-    result: Floats = np.clip(np.round(values, DECIMALS), 0.0, 1.0)
-    return result
-
-
 def _or_none(values: Floats, present: NDArray[np.bool_]) -> list[float | None]:
     return [v if p else None for v, p in zip(values.tolist(), present.tolist(), strict=True)]
 
@@ -178,7 +179,7 @@ def describe(groups: list[Group], sims: Floats) -> list[GroupStats]:
     if not groups:
         return []
     n = groups[-1].last + 1
-    firsts, lasts = (np.array(side, dtype=np.int64) for side in zip(*groups, strict=True))
+    firsts, lasts = _bounds(groups)
     # Link i of a group ends at its last unit; mask the boundary links (and a
     # padding link after the last unit) so reduceat sees only internal ones.
     padded = np.append(sims, np.nan)
@@ -188,13 +189,11 @@ def describe(groups: list[Group], sims: Floats) -> list[GroupStats]:
     inner = counts > 0
     lows = np.where(inner, np.minimum.reduceat(np.where(internal, padded, np.inf), firsts), np.nan)
     sums = np.add.reduceat(np.where(internal, padded, 0.0), firsts)
-    means = _rounded(np.divide(sums, counts, out=np.full_like(sums, np.nan), where=inner))
+    means = rounded(np.divide(sums, counts, out=np.full_like(sums, np.nan), where=inner))
     # padded[-1] is the NaN: no link before the first group, none after the last.
     before, after = padded[firsts - 1], padded[lasts]
     low, high, stable = _ranges(before, after, lows)
-    middle = _rounded((low + high) / 2)
-    # As midpoint(): kept strictly above low when the range is not empty.
-    suggested = np.where((middle <= low) & (low < high), high, middle)
+    suggested = midpoints(low, high)
     columns = zip(
         *(_or_none(v, ~np.isnan(v)) for v in (lows, means, before, after)),
         low.tolist(),

@@ -40,6 +40,12 @@ DECIMALS = 6
 EMPTY_SIMILARITY = 1.0
 
 
+def rounded(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Similarities and thresholds as reported and compared: rounded to :data:`DECIMALS`, in [0, 1]."""
+    result: NDArray[np.float64] = np.clip(np.round(values, DECIMALS), 0.0, 1.0)
+    return result
+
+
 def term_counts(texts: Sequence[str]) -> sp.csr_matrix | None:
     """Stemmed content-term counts, one row per text: the terms of :func:`app.core.analysis.analyze_many`.
 
@@ -140,8 +146,7 @@ def similarities_from_counts(counts: sp.csr_matrix | None, n: int, window: int) 
     dots = np.asarray(left.multiply(right).sum(axis=1)).ravel()
     empty = (np.diff(left.indptr) == 0) | (np.diff(right.indptr) == 0)
     dots[empty] = EMPTY_SIMILARITY
-    result: NDArray[np.float64] = np.clip(np.round(dots, DECIMALS), 0.0, 1.0)
-    return result
+    return rounded(dots)
 
 
 def embedding_similarities(texts: Sequence[str], window: int, model: StaticEmbeddings) -> NDArray[np.float64]:
@@ -173,8 +178,7 @@ def embedding_similarities(texts: Sequence[str], window: int, model: StaticEmbed
     norms *= np.sqrt(np.einsum("ij,ij->i", right, right, dtype=np.float64))
     empty = (left_tokens[:, 0] == 0) | (right_tokens[:, 0] == 0) | (norms == 0)
     dots = np.divide(dots, norms, out=np.full(n - 1, EMPTY_SIMILARITY), where=~empty)
-    result: NDArray[np.float64] = np.clip(np.round(dots, DECIMALS), 0.0, 1.0)
-    return result
+    return rounded(dots)
 
 
 Rows = TypeVar("Rows", NDArray[np.float32], NDArray[np.int64])

@@ -47,7 +47,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from app.core.chunkers.similarity import DECIMALS
+from app.core.chunkers.similarity import rounded
 
 ThresholdMethod = Literal["depth", "gap", "percentile", "std", "iqr", "gradient"]
 
@@ -83,13 +83,19 @@ MIN_SPACING = 3
 
 def round_threshold(value: float) -> float:
     """A threshold as it is reported and applied: rounded, within [0, 1]."""
-    return float(np.clip(np.round(value, DECIMALS), 0.0, 1.0))
+    return float(rounded(np.asarray(value, dtype=np.float64)))
+
+
+def midpoints(low: Floats, high: Floats) -> Floats:
+    """The rounded middle of each ``(low, high]``, strictly above ``low`` where the range is not empty."""
+    middle = rounded((low + high) / 2)
+    result: Floats = np.where((middle <= low) & (low < high), high, middle)
+    return result
 
 
 def midpoint(low: float, high: float) -> float:
-    """The rounded middle of ``(low, high]``, kept strictly above ``low`` when the range is not empty."""
-    middle = round_threshold((low + high) / 2)
-    return high if middle <= low < high else middle
+    """:func:`midpoints` of one range."""
+    return float(midpoints(np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64)))
 
 
 def _no_split(sims: Floats) -> float:
@@ -188,8 +194,9 @@ def cohesion(sims: Floats) -> Floats:
     minima = np.flatnonzero(lower_left & lower_right)
     # Plain lists: this loop visits a third of the gaps, one at a time.
     blocked = bytearray(sims.size)
-    blocked[:spacing] = b"\x01" * spacing
-    blocked[sims.size - spacing :] = b"\x01" * spacing
+    edge = min(spacing, sims.size)
+    blocked[:edge] = b"\x01" * edge
+    blocked[sims.size - edge :] = b"\x01" * edge
     chosen = []
     for i in minima[np.argsort(-depth[minima], kind="stable")].tolist():
         if blocked[i]:
@@ -198,8 +205,7 @@ def cohesion(sims: Floats) -> Floats:
         low, high = max(0, i - spacing), min(sims.size, i + spacing + 1)
         blocked[low:high] = b"\x01" * (high - low)
     out[chosen] = 1.0 - depth[chosen] / 2
-    result: Floats = np.clip(np.round(out, DECIMALS), 0.0, 1.0)
-    return result
+    return rounded(out)
 
 
 def _depth(sims: Floats, amount: float) -> float:
